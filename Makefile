@@ -1,6 +1,12 @@
 # saturn build. `make` builds bin/saturn and the stage1 images; `make test` runs
 # every unit and functional test (as root); `make demo` runs a demo pod;
 # `make bench` runs the benchmarks against peers.
+#
+# Each area of the tree adds its targets in mk/<area>.mk and appends to:
+#   IMAGES        files under bin/ that `make` builds besides bin/saturn
+#   TESTBINS      artifacts under build/ the functional tests use
+#   FUZZ_TARGETS  pkg:FuzzName pairs that `make fuzz` runs briefly
+#   BENCHES       targets `make bench` runs
 GO      ?= go
 BIN     := bin
 BUILD   := build
@@ -13,21 +19,23 @@ SATURN  := $(BIN)/saturn
 TEST_PKGS  := busybox-static util-linux iproute2
 BENCH_PKGS := runc crun hyperfine
 
-.PHONY: all saturn stage1 testbins test unit functional fuzz bench demo deps-test deps-bench clean FORCE
+IMAGES       :=
+TESTBINS     :=
+FUZZ_TARGETS :=
+BENCHES      :=
 
-all: saturn stage1
+.PHONY: all test unit functional fuzz bench demo deps-test deps-bench clean FORCE
 
-saturn: $(SATURN)
+all: $(SATURN) images
+
+include $(sort $(wildcard mk/*.mk))
+
+images: $(IMAGES)
+testbins: $(TESTBINS)
+
 $(SATURN): FORCE
 	$(GO) build -ldflags "$(LDFLAGS)" -o $@ ./cmd/saturn
 
-# ---- stage1 images (default flavor; fly joins later) ----------------------
-stage1:
-
-# ---- test binaries (probe program, stub stage1) ---------------------------
-testbins:
-
-# ---- tests ----------------------------------------------------------------
 deps-test:
 	@./scripts/apt-ensure $(TEST_PKGS)
 
@@ -48,17 +56,17 @@ fuzz:
 		echo "fuzz $$fn ($$pkg)"; \
 		$(GO) test -run='^$$' -fuzz="^$$fn\$$" -fuzztime=$(FUZZ_TIME) $$pkg; \
 	done
-FUZZ_TARGETS :=
-
-# ---- demo and benchmarks --------------------------------------------------
-demo: deps-test all
 
 deps-bench:
 	@./scripts/apt-ensure $(BENCH_PKGS)
 
-bench: deps-bench all testbins
+bench: deps-bench all testbins $(BENCHES)
+
+# demo-run is defined by the stage1 area (it needs a pod to run).
+demo: deps-test all testbins demo-run
 
 clean:
 	rm -rf $(BIN) $(BUILD)
 
 FORCE:
+.PHONY: images testbins demo-run
