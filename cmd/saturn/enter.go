@@ -1,0 +1,36 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+func newEnterCmd(g *globalOptions) *cobra.Command {
+	var app, uuidFile string
+	cmd := &cobra.Command{
+		Use:   "enter [--app=NAME] UUID [CMD [ARGS...]]",
+		Short: "Run a command (default /bin/sh) in an app of a running pod",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var ref string
+			if uuidFile != "" {
+				refs, err := podRefs(nil, uuidFile)
+				if err != nil {
+					return err
+				}
+				ref = refs[0]
+			} else if len(args) > 0 {
+				ref, args = args[0], args[1:]
+			} else {
+				return cmd.Usage()
+			}
+			r, err := g.stage0()
+			if err != nil {
+				return err
+			}
+			return r.Enter(ref, app, args)
+		},
+	}
+	cmd.Flags().SetInterspersed(false)
+	cmd.Flags().StringVar(&app, "app", "", "the app to enter (needed when the pod has several)")
+	cmd.Flags().StringVar(&uuidFile, "uuid-file", "", "read the pod UUID from this file")
+	return cmd
+}

@@ -1,0 +1,116 @@
+package stage0
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/saturnpod/saturn/internal/errdefs"
+	"github.com/saturnpod/saturn/stage0/pod"
+)
+
+// stage1Mount is how stage0 mounts <pod>/stage1/rootfs before running an
+// entrypoint: the stage1 tree as overlay lower dir with the pod's upper dir
+// (run), or the tree bound read-only (enter, stop, gc).
+type stage1Mount struct {
+	podDir   string
+	tree     string // rendered stage1 rootfs in the tree store
+	writable bool
+}
+
+// enterPrivateMountNS moves the calling OS thread into a mount namespace
+// of its own whose mounts never propagate back to the host. The caller has
+// locked the goroutine to its thread and never unlocks it: the Go runtime
+// then discards the thread with its namespace when the goroutine ends.
+func enterPrivateMountNS() error {
+	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
+		return fmt.Errorf("unshare mount namespace: %w", err)
+	}
+	// rslave: host mounts still appear here, ours never appear there.
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_SLAVE, ""); err != nil {
+		return fmt.Errorf("make mounts rslave: %w", err)
+	}
+	return nil
+}
+
+// mount mounts the stage1 root, in the current (private) namespace.
+func (m stage1Mount) mount() error {
+	target := pod.Stage1RootfsPath(m.podDir)
+	if !m.writable {
+		if err := unix.Mount(m.tree, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return fmt.Errorf("bind stage1 tree: %w", err)
+		}
+		flags := uintptr(unix.MS_BIND | unix.MS_REMOUNT | unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV)
+		if err := unix.Mount("", target, "", flags, ""); err != nil {
+			return fmt.Errorf("make stage1 tree read-only: %w", err)
+		}
+		return nil
+	}
+	ov := pod.OverlayPath(m.podDir, "stage1")
+	upper, work := filepath.Join(ov, "upper"), filepath.Join(ov, "work")
+	for _, p := range []string{m.tree, upper, work} {
+		// overlayfs splits its options on these; such a path cannot be passed.
+		if strings.ContainsAny(p, ",:") {
+			return fmt.Errorf("path %q has a ',' or ':' that overlayfs cannot take: %w", p, errdefs.ErrInvalid)
+		}
+	}
+	opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", m.tree, upper, work)
+	if err := unix.Mount("overlay", target, "overlay", 0, opts); err != nil {
+		return fmt.Errorf("mount stage1 overlay: %w", err)
+	}
+	return nil
+}
+
+// execEntrypoint replaces this process with a stage1 entrypoint, its root
+// mounted in a private mount namespace and its working dir the pod dir.
+// It returns only on error.
+func execEntrypoint(m stage1Mount, entry string, args, env []string) error {
+	runtime.LockOSThread() // never unlocked: see enterPrivateMountNS
+	if err := enterPrivateMountNS(); err != nil {
+		return err
+	}
+	if err := m.mount(); err != nil {
+		return err
+	}
+	if err := unix.Chdir(m.podDir); err != nil {
+		return fmt.Errorf("chdir to pod: %w", err)
+	}
+	path := filepath.Join(pod.Stage1RootfsPath(m.podDir), entry)
+	if err := unix.Exec(path, append([]string{path}, args...), env); err != nil {
+		return fmt.Errorf("exec stage1 %s: %w", entry, err)
+	}
+	return nil
+}
+
+// runEntrypoint runs a stage1 entrypoint as a child, its root mounted in a
+// private mount namespace that the child inherits from the thread that
+// forks it, and waits for it.
+func runEntrypoint(m stage1Mount, entry string, args []string) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: see enterPrivateMountNS
+		if err := enterPrivateMountNS(); err != nil {
+			errc <- err
+			return
+		}
+		if err := m.mount(); err != nil {
+			errc <- err
+			return
+		}
+		path := filepath.Join(pod.Stage1RootfsPath(m.podDir), entry)
+		cmd := exec.Command(path, args...)
+		cmd.Dir = m.podDir
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			errc <- fmt.Errorf("stage1 %s: %w", filepath.Base(entry), err)
+			return
+		}
+		errc <- nil
+	}()
+	return <-errc
+}

@@ -1,0 +1,23 @@
+// Package cgroups gives a pod its control groups: one cgroup for the pod,
+// created under the cgroup stage1 was started in (so a systemd unit with
+// Delegate=yes keeps the pod inside itself), with a leaf for stage1's own
+// processes and one per app:
+//
+//	<current>/saturn-<uuid>/_stage1   stage1 init and the pod init
+//	<current>/saturn-<uuid>/<app>     each app, with its limits
+//
+// "_stage1" cannot clash with an app: appc app names have no underscore.
+// Leaves keep cgroup v2's rule that only leaves hold processes once
+// controllers are enabled, and v1 follows the same layout so enter and gc
+// need not care which one they face.
+//
+// On cgroup v1 (and hybrid systems, whose controllers live on v1) the pod
+// gets a cgroup in each hierarchy it uses: cpu, cpuacct, cpuset, memory,
+// pids and the name=systemd one when mounted. On unified systems it gets one
+// cgroup in the cgroup2 tree with the cpu, memory and pids controllers
+// enabled for its children.
+//
+// A Pod value is plain data: stage1 init saves it (JSON) in the pod
+// directory before creating anything, so enter can join an app's cgroup and
+// gc can kill stragglers and remove the cgroups after a crash.
+package cgroups

@@ -1,0 +1,148 @@
+package cgroups
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/saturnpod/saturn/internal/errdefs"
+)
+
+// OOMKilled reports whether the kernel OOM-killed a process of the app's
+// cgroup. Ask before Remove: the counters go with the cgroup.
+func (p *Pod) OOMKilled(app string) (bool, error) {
+	d, ok := p.dir("memory")
+	if !ok {
+		return false, nil
+	}
+	d = filepath.Join(d, app)
+	if p.Unified {
+		v, _, err := readKeyed(d, "memory.events", "oom_kill")
+		return v != "" && v != "0", err
+	}
+	// oom_kill is in memory.oom_control since Linux 4.13; before it,
+	// under_oom is the best sign left.
+	v, ok, err := readKeyed(d, "memory.oom_control", "oom_kill")
+	if err != nil || ok {
+		return v != "" && v != "0", err
+	}
+	v, _, err = readKeyed(d, "memory.oom_control", "under_oom")
+	return v == "1", err
+}
+
+// Pids lists every process in the pod's cgroups, in any hierarchy, so gc
+// can kill what a crashed stage1 left behind.
+func (p *Pod) Pids() ([]int, error) {
+	var pids []int
+	for _, dir := range p.Dirs {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // removed meanwhile, or never created
+			}
+			if err != nil || !d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(filepath.Join(path, "cgroup.procs"))
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			for _, f := range strings.Fields(string(b)) {
+				pid, err := strconv.Atoi(f)
+				if err != nil {
+					return fmt.Errorf("cgroups: %s/cgroup.procs: %q: %w", path, f, errdefs.ErrInvalid)
+				}
+				pids = append(pids, pid)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("cgroups: list pids: %w", err)
+		}
+	}
+	slices.Sort(pids)
+	return slices.Compact(pids), nil
+}
+
+// Kill sends SIGKILL to every process of the pod until none is left or
+// timeout passes; a process forking meanwhile is caught on the next round.
+func (p *Pod) Kill(timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		pids, err := p.Pids()
+		if err != nil {
+			return err
+		}
+		if len(pids) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("cgroups: %d processes left: %w", len(pids), errdefs.ErrBusy)
+		}
+		for _, pid := range pids {
+			// ESRCH: gone already.
+			_ = unix.Kill(pid, unix.SIGKILL)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// removeTries × removeWait bounds how long Remove waits for exited
+// processes to leave their cgroups (the kernel lets go of a dead task a
+// little after its parent reaped it).
+const (
+	removeTries = 100
+	removeWait  = 10 * time.Millisecond
+)
+
+// Remove deletes the pod's cgroups, deepest first. It kills nothing: a
+// cgroup still holding a process stays, and Remove says ErrBusy. Missing
+// cgroups are fine, so Remove is idempotent and safe after any crash.
+func (p *Pod) Remove() error {
+	for _, dir := range p.Dirs {
+		if err := removeTree(dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func removeTree(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cgroups: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			if err := removeTree(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	for i := 0; ; i++ {
+		err := unix.Rmdir(dir)
+		switch {
+		case err == nil || errors.Is(err, unix.ENOENT):
+			return nil
+		case errors.Is(err, unix.EBUSY) && i < removeTries:
+			time.Sleep(removeWait)
+		case errors.Is(err, unix.EBUSY):
+			return fmt.Errorf("cgroups: remove %s: %w: %w", dir, err, errdefs.ErrBusy)
+		default:
+			return fmt.Errorf("cgroups: remove %s: %w", dir, err)
+		}
+	}
+}

@@ -1,0 +1,173 @@
+package seccomp
+
+import (
+	"encoding/binary"
+	"testing"
+
+	"github.com/elastic/go-seccomp-bpf/arch"
+	"golang.org/x/sys/unix"
+)
+
+// run interprets p for one syscall, as the kernel would, on the subset of
+// classic BPF that Compile emits. It fails the test on anything else.
+func run(t *testing.T, p Program, auditArch uint32, nr uint32, arg0 uint64) uint32 {
+	t.Helper()
+	var data [64]byte
+	binary.LittleEndian.PutUint32(data[offNr:], nr)
+	binary.LittleEndian.PutUint32(data[offArch:], auditArch)
+	binary.LittleEndian.PutUint64(data[offArg0:], arg0)
+	var a uint32
+	for pc := 0; pc < len(p); pc++ {
+		in := p[pc]
+		switch in.Code {
+		case unix.BPF_LD | unix.BPF_W | unix.BPF_ABS:
+			a = binary.LittleEndian.Uint32(data[in.K:])
+		case unix.BPF_JMP | unix.BPF_JA:
+			pc += int(in.K)
+		case unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K, unix.BPF_JMP | unix.BPF_JGE | unix.BPF_K,
+			unix.BPF_JMP | unix.BPF_JSET | unix.BPF_K:
+			var cond bool
+			switch in.Code &^ (unix.BPF_JMP | unix.BPF_K) {
+			case unix.BPF_JEQ:
+				cond = a == in.K
+			case unix.BPF_JGE:
+				cond = a >= in.K
+			default:
+				cond = a&in.K != 0
+			}
+			if cond {
+				pc += int(in.Jt)
+			} else {
+				pc += int(in.Jf)
+			}
+		case unix.BPF_RET | unix.BPF_K:
+			return in.K
+		default:
+			t.Fatalf("instruction %d: unexpected code %#x", pc, in.Code)
+		}
+	}
+	t.Fatal("program ran off its end")
+	return 0
+}
+
+const (
+	retAllow = unix.SECCOMP_RET_ALLOW
+	retKill  = unix.SECCOMP_RET_KILL_PROCESS
+	retEPERM = unix.SECCOMP_RET_ERRNO | uint32(unix.EPERM)
+)
+
+func nr(t *testing.T, info *arch.Info, name string) uint32 {
+	t.Helper()
+	n, ok := info.SyscallNames[name]
+	if !ok {
+		t.Fatalf("%s has no %s", info.Name, name)
+	}
+	return uint32(n)
+}
+
+func TestDefaultFilterDecisions(t *testing.T) {
+	infos, err := abis()
+	if err != nil {
+		t.Skip(err)
+	}
+	p, err := Compile(Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every ABI handled gets the same decisions by name.
+	for _, info := range infos {
+		id := uint32(info.ID)
+		for _, c := range []struct {
+			name string
+			arg0 uint64
+			want uint32
+		}{
+			{"mount", 0, retEPERM},
+			{"kexec_load", 0, retEPERM},
+			{"init_module", 0, retEPERM},
+			{"reboot", 0, retEPERM},
+			{"bpf", 0, retEPERM},
+			{"unshare", 0, retEPERM},
+			{"getpid", 0, retAllow},
+			{"read", 0, retAllow},
+			{"ptrace", 0, retAllow},
+			{"clone", uint64(unix.SIGCHLD), retAllow},
+			{"clone", unix.CLONE_NEWUSER | uint64(unix.SIGCHLD), retEPERM},
+			{"clone", unix.CLONE_NEWNET, retEPERM},
+			{"clone3", 0, unix.SECCOMP_RET_ERRNO | uint32(unix.ENOSYS)},
+		} {
+			if got := run(t, p, id, nr(t, info, c.name), c.arg0); got != c.want {
+				t.Errorf("%s %s(%#x): got %#x, want %#x", info.Name, c.name, c.arg0, got, c.want)
+			}
+		}
+	}
+	// An ABI the filter does not know is killed, whatever the call.
+	if got := run(t, p, 0x12345678, 39, 0); got != retKill {
+		t.Errorf("foreign ABI: got %#x, want kill", got)
+	}
+	if infos[0] == arch.X86_64 {
+		if got := run(t, p, uint32(arch.X86_64.ID), x32Bit|39, 0); got != unix.SECCOMP_RET_ERRNO|uint32(unix.ENOSYS) {
+			t.Errorf("x32 ABI: got %#x, want ENOSYS", got)
+		}
+	}
+}
+
+func TestRetainSetDecisions(t *testing.T) {
+	infos, err := abis()
+	if err != nil {
+		t.Skip(err)
+	}
+	// A large allowlist: the compat block sits beyond an 8-bit jump.
+	s := Spec{Mode: ModeRetain, Syscalls: []string{GroupDefaultAllowlist, "umount2"}, Errno: "ENOSYS"}
+	p, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enosys := unix.SECCOMP_RET_ERRNO | uint32(unix.ENOSYS)
+	for _, info := range infos {
+		id := uint32(info.ID)
+		for name, want := range map[string]uint32{
+			"umount2": retAllow, "getpid": retAllow, "execve": retAllow,
+			"mount": enosys, "kexec_load": enosys,
+		} {
+			if got := run(t, p, id, nr(t, info, name), 0); got != want {
+				t.Errorf("%s %s: got %#x, want %#x", info.Name, name, got, want)
+			}
+		}
+	}
+	// Kill when no errno is given; execve stays allowed in retain mode.
+	p, err = Compile(Spec{Mode: ModeRetain, Syscalls: []string{"getpid"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := infos[0]
+	for name, want := range map[string]uint32{"getpid": retAllow, "execve": retAllow, "read": retKill} {
+		if got := run(t, p, uint32(info.ID), nr(t, info, name), 0); got != want {
+			t.Errorf("%s: got %#x, want %#x", name, got, want)
+		}
+	}
+}
+
+func TestRemoveSetOnlyBlocksWhatItNames(t *testing.T) {
+	infos, err := abis()
+	if err != nil {
+		t.Skip(err)
+	}
+	p, err := Compile(Spec{Mode: ModeRemove, Syscalls: []string{"socket"}, Errno: "ENOTSUP"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := infos[0]
+	if got := run(t, p, uint32(info.ID), nr(t, info, "socket"), 0); got != unix.SECCOMP_RET_ERRNO|uint32(unix.ENOTSUP) {
+		t.Errorf("socket: got %#x", got)
+	}
+	// No default blocklist here: mount and namespace clones go through.
+	for _, c := range []struct {
+		name string
+		arg0 uint64
+	}{{"mount", 0}, {"clone", unix.CLONE_NEWUSER}, {"clone3", 0}} {
+		if got := run(t, p, uint32(info.ID), nr(t, info, c.name), c.arg0); got != retAllow {
+			t.Errorf("%s: got %#x, want allow", c.name, got)
+		}
+	}
+}

@@ -1,0 +1,82 @@
+// Package podstate names the files the default stage1 keeps in the pod
+// directory and reads and writes them. Every path is relative to the pod
+// directory, the working directory of every stage1 entrypoint.
+//
+// Besides the contract's files (pid, stage1/rootfs/rkt/status/<app>), the
+// default stage1 keeps its private state under stage1/state/: per-app host
+// PIDs (what enter joins), the mountpoints of the app roots, the empty
+// volumes, and the pod cgroup's path (what gc removes).
+package podstate
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/saturnpod/saturn/internal/errdefs"
+)
+
+const (
+	// PidFile holds the host PID of the pod init, the process enter joins.
+	PidFile = "pid"
+	// StatusDir holds each app's exit code, written through the stage1
+	// overlay so that stage0 finds it in overlay/stage1/upper.
+	StatusDir = "stage1/rootfs/rkt/status"
+	// StateDir is the default stage1's private state.
+	StateDir = "stage1/state"
+	// CgroupFile records the pod cgroup's path (it depends on the cgroup
+	// stage1 init started in, so gc cannot derive it).
+	CgroupFile = StateDir + "/cgroup"
+)
+
+// StatusFile is where the app's exit code is recorded.
+func StatusFile(app string) string { return filepath.Join(StatusDir, app) }
+
+// AppDir is the app's private state dir.
+func AppDir(app string) string { return filepath.Join(StateDir, "apps", app) }
+
+// AppPidFile holds the host PID of the app's main process while it runs.
+func AppPidFile(app string) string { return filepath.Join(AppDir(app), "pid") }
+
+// AppRootDir is where the app's overlay root is mounted in its namespace.
+func AppRootDir(app string) string { return filepath.Join(AppDir(app), "rootfs") }
+
+// VolumeDir is the directory behind an empty volume; it lives as long as the pod dir.
+func VolumeDir(name string) string { return filepath.Join(StateDir, "volumes", name) }
+
+// WriteAtomic writes data to path through a temporary file and a rename,
+// so a reader sees the old content or the new one, never a torn file.
+func WriteAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// WriteInt atomically writes a decimal number and a newline.
+func WriteInt(path string, n int) error {
+	return WriteAtomic(path, []byte(strconv.Itoa(n)+"\n"))
+}
+
+// ReadInt reads a decimal number written by WriteInt (or by another stage1).
+func ReadInt(path string) (int, error) {
+	b, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return 0, fmt.Errorf("%s: %w", path, errdefs.ErrNotFound)
+	}
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%s: not a PID %q: %w", path, b, errdefs.ErrInvalid)
+	}
+	return n, nil
+}
