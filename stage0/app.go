@@ -129,12 +129,27 @@ func appName(a *App, im *schema.ImageManifest) (types.ACName, error) {
 	if err != nil {
 		return "", fmt.Errorf("app name %q: %v: %w", n, err, errdefs.ErrInvalid)
 	}
+	if a.Name != "" { // a derived name is made unique, and so not reserved, later
+		if err := checkAppName(*name); err != nil {
+			return "", err
+		}
+	}
 	return *name, nil
+}
+
+// reservedAppName is taken by the stage1 root's overlay dirs (overlay/stage1).
+const reservedAppName = "stage1"
+
+func checkAppName(n types.ACName) error {
+	if n == reservedAppName {
+		return fmt.Errorf("app name %s is reserved for stage1, choose another with --name: %w", n, errdefs.ErrInvalid)
+	}
+	return nil
 }
 
 // uniqueName makes a default app name unique in the pod: foo, foo-2, ...
 func uniqueName(n types.ACName, taken map[types.ACName]bool) types.ACName {
-	if !taken[n] {
+	if !taken[n] && n != reservedAppName {
 		return n
 	}
 	for i := 2; ; i++ {

@@ -54,5 +54,5 @@ func (r *Runtime) Enter(ref, app string, cmd []string) error {
 	}
 	args := append([]string{"--pid=" + strconv.Itoa(pid), "--appname=" + app, "--"}, cmd...)
 	r.log.Debug("exec stage1 enter", "entrypoint", entry, "args", args)
-	return execEntrypoint(stage1Mount{podDir: p.Path(), tree: s1.tree}, entry, args, os.Environ())
+	return execEntrypoint(stage1Mount{podDir: p.Path(), tree: s1.tree}, entry, args, os.Environ(), -1)
 }

@@ -63,7 +63,8 @@ func (r *Runtime) GC(o GCOptions) (*GCResult, error) {
 		switch p.StateDir() {
 		case pod.DirExitedGarbage:
 			fi, err := os.Stat(p.Path())
-			if err != nil || now.Sub(fi.ModTime()) < o.GracePeriod {
+			// Marked moments ago, perhaps by this very gc: measure from now.
+			if err != nil || time.Since(fi.ModTime()) < o.GracePeriod {
 				continue
 			}
 		case pod.DirGarbage:
@@ -97,8 +98,10 @@ func (r *Runtime) garbageDir(p *pod.Pod, o GCOptions, now time.Time) (string, bo
 	case pod.Embryo:
 		// An embryo is locked for a moment only; unlocked it is a creator
 		// that died between mkdir and lock.
+		// Create re-checks under its lock, so taking a live one is safe,
+		// only wasteful: wait a little unless told not to.
 		fi, err := os.Stat(p.Path())
-		return pod.DirGarbage, err == nil && now.Sub(fi.ModTime()) > time.Minute && r.unlocked(p)
+		return pod.DirGarbage, err == nil && now.Sub(fi.ModTime()) >= min(time.Minute, o.ExpirePrepared) && r.unlocked(p)
 	case pod.Prepared:
 		created := p.Times().Created
 		return pod.DirGarbage, !created.IsZero() && now.Sub(created) >= o.ExpirePrepared

@@ -44,7 +44,9 @@ func (r *Runtime) importCached(path string) (string, error) {
 		return "", fmt.Errorf("import %s: %w", path, err)
 	}
 	// The cache is an optimisation: failing to write it is not an error.
-	if err := writeFileAtomic(cacheFile, []byte(key+"\n"+id+"\n")); err != nil {
+	if err := os.MkdirAll(filepath.Dir(cacheFile), 0o700); err != nil {
+		r.log.Debug("import cache not written", "err", err)
+	} else if err := writeFileAtomic(cacheFile, []byte(key+"\n"+id+"\n"), 0o600); err != nil {
 		r.log.Debug("import cache not written", "err", err)
 	}
 	return id, nil
@@ -61,15 +63,16 @@ func fileKey(path string, fi os.FileInfo) string {
 
 // writeFileAtomic writes via a temp file and rename, so readers see the
 // old or the new content, never a torn one.
-func writeFileAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(f.Name())
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return err
+	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return err

@@ -67,7 +67,27 @@ func (r *Runtime) podManifest(o PrepareOptions) (*schema.PodManifest, []*schema.
 		pm.Apps = append(pm.Apps, *ra)
 		ims = append(ims, im)
 	}
+	if err := checkPorts(pm); err != nil {
+		return nil, nil, err
+	}
 	return pm, ims, nil
+}
+
+// checkPorts makes sure each --port names a port some app declares, so a
+// typo fails now rather than in stage1's networking.
+func checkPorts(pm *schema.PodManifest) error {
+	for _, ep := range pm.Ports {
+		found := false
+		for _, ra := range pm.Apps {
+			for _, p := range ra.App.Ports {
+				found = found || p.Name == ep.Name
+			}
+		}
+		if !found {
+			return fmt.Errorf("--port %s: no app declares a port named %s: %w", ep.Name, ep.Name, errdefs.ErrInvalid)
+		}
+	}
+	return nil
 }
 
 // runtimeApp is one pod manifest entry: the image reference and the effective app.
@@ -127,6 +147,9 @@ func (r *Runtime) userPodManifest(o PrepareOptions) (*schema.PodManifest, []*sch
 		ra := &pm.Apps[i]
 		if taken[ra.Name] {
 			return nil, nil, fmt.Errorf("pod manifest: two apps named %s: %w", ra.Name, errdefs.ErrInvalid)
+		}
+		if err := checkAppName(ra.Name); err != nil {
+			return nil, nil, err
 		}
 		taken[ra.Name] = true
 		if ra.Image.ID.Empty() {

@@ -21,6 +21,7 @@ type stage1Mount struct {
 	podDir   string
 	tree     string // rendered stage1 rootfs in the tree store
 	writable bool
+	apps     []appRoot // app roots to mount for a rkt stage1 (run only)
 }
 
 // enterPrivateMountNS moves the calling OS thread into a mount namespace
@@ -52,24 +53,32 @@ func (m stage1Mount) mount() error {
 		return nil
 	}
 	ov := pod.OverlayPath(m.podDir, "stage1")
-	upper, work := filepath.Join(ov, "upper"), filepath.Join(ov, "work")
-	for _, p := range []string{m.tree, upper, work} {
-		// overlayfs splits its options on these; such a path cannot be passed.
-		if strings.ContainsAny(p, ",:") {
-			return fmt.Errorf("path %q has a ',' or ':' that overlayfs cannot take: %w", p, errdefs.ErrInvalid)
-		}
+	opts, err := overlayOpts(m.tree, filepath.Join(ov, "upper"), filepath.Join(ov, "work"))
+	if err != nil {
+		return err
 	}
-	opts := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", m.tree, upper, work)
 	if err := unix.Mount("overlay", target, "overlay", 0, opts); err != nil {
 		return fmt.Errorf("mount stage1 overlay: %w", err)
 	}
-	return nil
+	return m.mountAppRoots()
+}
+
+// overlayOpts builds overlayfs mount options.
+func overlayOpts(lower, upper, work string) (string, error) {
+	for _, p := range []string{lower, upper, work} {
+		// overlayfs splits its options on these; such a path cannot be passed.
+		if strings.ContainsAny(p, ",:") {
+			return "", fmt.Errorf("path %q has a ',' or ':' that overlayfs cannot take: %w", p, errdefs.ErrInvalid)
+		}
+	}
+	return fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work), nil
 }
 
 // execEntrypoint replaces this process with a stage1 entrypoint, its root
 // mounted in a private mount namespace and its working dir the pod dir.
 // It returns only on error.
-func execEntrypoint(m stage1Mount, entry string, args, env []string) error {
+// keepFD (or -1) is the one fd besides stdio that stage1 inherits.
+func execEntrypoint(m stage1Mount, entry string, args, env []string, keepFD int) error {
 	runtime.LockOSThread() // never unlocked: see enterPrivateMountNS
 	if err := enterPrivateMountNS(); err != nil {
 		return err
@@ -79,6 +88,9 @@ func execEntrypoint(m stage1Mount, entry string, args, env []string) error {
 	}
 	if err := unix.Chdir(m.podDir); err != nil {
 		return fmt.Errorf("chdir to pod: %w", err)
+	}
+	if err := closeOnExecAll(keepFD); err != nil {
+		return err
 	}
 	path := filepath.Join(pod.Stage1RootfsPath(m.podDir), entry)
 	if err := unix.Exec(path, append([]string{path}, args...), env); err != nil {
@@ -99,6 +111,10 @@ func runEntrypoint(m stage1Mount, entry string, args []string) error {
 			return
 		}
 		if err := m.mount(); err != nil {
+			errc <- err
+			return
+		}
+		if err := closeOnExecAll(-1); err != nil {
 			errc <- err
 			return
 		}

@@ -38,8 +38,7 @@ func (r *Runtime) Prepare(o PrepareOptions) (string, error) {
 	return p.UUID, nil
 }
 
-// prepare builds a pod dir and returns the pod locked in prepare/. On
-// error the pod is left there, unlocked: an aborted prepare for gc.
+// prepare builds a pod dir and returns the pod locked in prepare/.
 func (r *Runtime) prepare(o PrepareOptions) (*pod.Pod, error) {
 	s1, err := r.resolveStage1(o.Stage1)
 	if err != nil {
@@ -55,11 +54,11 @@ func (r *Runtime) prepare(o PrepareOptions) (*pod.Pod, error) {
 	}
 	r.log.Debug("preparing pod", "uuid", p.UUID, "dir", p.Path())
 	fail := func(err error) (*pod.Pod, error) {
-		p.Close()
+		r.discard(p)
 		return nil, err
 	}
 	if o.UUIDFileSave != "" {
-		if err := writeFileAtomic(o.UUIDFileSave, []byte(p.UUID+"\n")); err != nil {
+		if err := writeFileAtomic(o.UUIDFileSave, []byte(p.UUID+"\n"), 0o644); err != nil {
 			return fail(fmt.Errorf("--uuid-file-save: %w", err))
 		}
 	}
@@ -76,7 +75,7 @@ func (r *Runtime) prepare(o PrepareOptions) (*pod.Pod, error) {
 	if err != nil {
 		return fail(fmt.Errorf("encode pod manifest: %w", err))
 	}
-	if err := writeFileAtomic(pod.ManifestPath(dir), b); err != nil {
+	if err := writeFileAtomic(pod.ManifestPath(dir), b, 0o640); err != nil {
 		return fail(fmt.Errorf("write pod manifest: %w", err))
 	}
 	return p, nil
@@ -165,4 +164,16 @@ func hashOf(id string) (types.Hash, error) {
 		return types.Hash{}, fmt.Errorf("image ID %s: %v: %w", id, err, errdefs.ErrInvalid)
 	}
 	return *h, nil
+}
+
+// discard removes a locked pod that failed before it ran, and unlocks it.
+// A prepare that fails cleanly leaves nothing; only one that is killed
+// leaves an aborted prepare, for gc.
+func (r *Runtime) discard(p *pod.Pod) {
+	if err := p.Transition(pod.DirGarbage); err == nil {
+		if err := p.Remove(); err != nil {
+			r.log.Warn("failed pod not removed, gc will", "uuid", p.UUID, "err", err)
+		}
+	}
+	p.Close()
 }

@@ -26,11 +26,18 @@ func (r *Runtime) Run(p PrepareOptions, o RunOptions) error {
 	if err := checkRunOptions(o); err != nil {
 		return err
 	}
+	if o.Interactive && p.PodManifest == "" && len(p.Apps) != 1 {
+		return errInteractive()
+	}
 	pd, err := r.prepare(p)
 	if err != nil {
 		return err
 	}
 	defer pd.Close()
+	if err := checkInteractive(pd, o); err != nil {
+		r.discard(pd)
+		return err
+	}
 	// Straight from prepare/ to run/ under the same lock: no moment at
 	// which a run-prepared could take the pod.
 	if err := pd.Transition(pod.DirRun); err != nil {
@@ -52,6 +59,9 @@ func (r *Runtime) RunPrepared(ref string, o RunOptions) error {
 	if pd.StateDir() != pod.DirPrepared {
 		st, _ := pd.State()
 		return fmt.Errorf("pod %s is %s, not prepared: %w", pd.UUID, st, errdefs.ErrWrongState)
+	}
+	if err := checkInteractive(pd, o); err != nil {
+		return err
 	}
 	if err := pd.Lock(); err != nil {
 		if st, serr := pd.State(); serr == nil && st != pod.Prepared {
@@ -84,6 +94,21 @@ func stateAfterUnlock(dir string, locked pod.State) pod.State {
 		return pod.Garbage
 	}
 	return locked
+}
+
+// errInteractive: an interactive pod hands the terminal to its one app.
+func errInteractive() error {
+	return fmt.Errorf("--interactive needs a pod of exactly one app: %w", errdefs.ErrInvalid)
+}
+
+func checkInteractive(pd *pod.Pod, o RunOptions) error {
+	if !o.Interactive {
+		return nil
+	}
+	if apps, err := pd.Apps(); err != nil || len(apps) != 1 {
+		return errInteractive()
+	}
+	return nil
 }
 
 func checkRunOptions(o RunOptions) error {
@@ -122,7 +147,11 @@ func (r *Runtime) execRun(pd *pod.Pod, o RunOptions) error {
 	}
 	args := r.runArgs(o, s1.version, pd.UUID)
 	r.log.Debug("exec stage1 run", "entrypoint", entry, "args", args)
-	err = execEntrypoint(stage1Mount{podDir: dir, tree: s1.tree, writable: true}, entry, args, env)
+	apps, err := rktAppRoots(pd, s1)
+	if err != nil {
+		return err
+	}
+	err = execEntrypoint(stage1Mount{podDir: dir, tree: s1.tree, writable: true, apps: apps}, entry, args, env, lockFD)
 	runtime.KeepAlive(pd) // the lock fd must stay open up to the exec
 	return err
 }

@@ -35,7 +35,7 @@ func New(cfg Config) (*Runtime, error) {
 	}
 	log := cfg.Logger
 	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		log = discardLogger()
 	}
 	return &Runtime{cfg: cfg, log: log, pods: ps}, nil
 }
@@ -57,3 +57,5 @@ func (r *Runtime) Store() (*store.Store, error) {
 
 // Pod finds a pod by UUID or unambiguous prefix.
 func (r *Runtime) Pod(ref string) (*pod.Pod, error) { return r.pods.Get(ref) }
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -2,6 +2,8 @@ package stage0
 
 import (
 	"errors"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
@@ -71,14 +73,33 @@ func (r *Runtime) List() ([]*Status, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Each pod costs a few syscalls and a small read: spread them over a
+	// few workers so the disk and the CPUs overlap.
+	sts := make([]*Status, len(ps))
+	errs := make([]error, len(ps))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(len(ps), 2*runtime.NumCPU()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				sts[i], errs[i] = podStatus(ps[i])
+			}
+		}()
+	}
+	for i := range ps {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	out := make([]*Status, 0, len(ps))
-	for _, p := range ps {
-		s, err := podStatus(p)
-		if errors.Is(err, errdefs.ErrNotFound) {
-			continue
+	for i, s := range sts {
+		if errors.Is(errs[i], errdefs.ErrNotFound) {
+			continue // removed while we looked
 		}
-		if err != nil {
-			return nil, err
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
 		out = append(out, s)
 	}
@@ -92,25 +113,24 @@ func podStatus(p *pod.Pod) (*Status, error) {
 	}
 	s := &Status{UUID: p.UUID, State: st, Apps: []AppStatus{}}
 	t := p.Times()
-	s.Created, s.Started, s.Exited = timePtr(t.Created), timePtr(t.Started), timePtr(t.Exited)
-	if st == pod.Running {
-		s.Exited = nil // some apps exited, the pod did not
+	codes, exitedAt := p.ExitStatuses()
+	s.Created, s.Started = timePtr(t.Created), timePtr(t.Started)
+	if st != pod.Running { // while running, the time is some app's, not the pod's
+		s.Exited = timePtr(exitedAt)
 	}
-	if pid, err := p.PID(); err == nil && st == pod.Running {
-		s.PID = pid
+	if st == pod.Running {
+		if pid, err := p.PID(); err == nil {
+			s.PID = pid
+		}
 	}
 	s.Networks = p.Networks()
-	pm, err := p.Manifest()
+	apps, err := p.Apps()
 	if err != nil {
 		// Still preparing, or a prepare that died before writing it.
 		return s, nil
 	}
-	codes, _ := p.ExitStatuses()
-	for _, ra := range pm.Apps {
-		a := AppStatus{Name: ra.Name.String(), ImageID: ra.Image.ID.String(), State: appState(st)}
-		if ra.Image.Name != nil {
-			a.ImageName = ra.Image.Name.String()
-		}
+	for _, ra := range apps {
+		a := AppStatus{Name: ra.Name, ImageName: ra.ImageName, ImageID: ra.ImageID, State: appState(st)}
 		if c, ok := codes[a.Name]; ok {
 			a.ExitCode, a.State = &c, "exited"
 		}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +17,10 @@ import (
 // this is the defence against a stage1 that did, so removing a pod dir
 // never descends into a live mount.
 func unmountUnder(dir string) error {
+	// The mount table names real paths; --dir may go through a symlink.
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
 	f, err := os.Open("/proc/self/mountinfo")
 	if err != nil {
 		return fmt.Errorf("read mount table: %w", err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -46,7 +47,10 @@ func newListCmd(g *globalOptions) *cobra.Command {
 // printList prints one line per app, the pod's columns on its first app's
 // line only, as rkt did.
 func printList(w io.Writer, pods []*stage0.Status, full, noLegend bool, now time.Time) error {
-	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	// tabwriter writes cell by cell: buffer, or a long list costs a
+	// write(2) per cell.
+	bw := bufio.NewWriter(w)
+	tw := tabwriter.NewWriter(bw, 0, 8, 2, ' ', 0)
 	if !noLegend {
 		fmt.Fprintln(tw, "UUID\tAPP\tIMAGE NAME\tSTATE\tCREATED\tSTARTED\tNETWORKS")
 	}
@@ -72,7 +76,10 @@ func printList(w io.Writer, pods []*stage0.Status, full, noLegend bool, now time
 				when(p.Created, full, now), when(p.Started, full, now), networks(p))
 		}
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // when formats a time for people: relative, or exact with --full.

@@ -124,15 +124,14 @@ func newPrepareCmd(g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if !quiet {
-				fmt.Fprintln(cmd.OutOrStdout(), uuid)
-			}
+			fmt.Fprintln(cmd.OutOrStdout(), uuid)
 			return nil
 		},
 	}
 	cmd.Flags().SetInterspersed(false)
 	pf.add(cmd.Flags())
-	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing")
+	// rkt's --quiet left only the UUID on stdout, which is all saturn prints.
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only the UUID")
 	return cmd
 }
 

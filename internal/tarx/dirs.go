@@ -1,87 +1,182 @@
 package tarx
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"os"
-	"slices"
+	"path"
+	"strings"
 
+	"github.com/saturnpod/saturn/internal/errdefs"
 	"golang.org/x/sys/unix"
 )
 
-// dir returns a handle on directory name, creating it and its parents
-// (mode 0755) when the archive did not list them. The handle comes from the
-// os.Root, so no symlink can lead it outside the root.
-func (x *Extractor) dir(name string) (int, error) {
-	if f, ok := x.dirs[name]; ok {
-		return int(f.Fd()), nil
+// maxOpenDirs bounds the directory handles kept open; archives list a
+// directory's entries together, so a few suffice.
+const maxOpenDirs = 64
+
+// dirCache holds handles on directories under the root, by clean relative
+// name ("." is the root, never evicted).
+type dirCache struct {
+	fds   map[string]int
+	order []string
+}
+
+func newDirCache(root int) dirCache {
+	return dirCache{fds: map[string]int{".": root}}
+}
+
+// get returns a handle on directory name, creating it and missing parents
+// (mode 0755: the archive did not list them). It walks from the nearest
+// cached ancestor, one component at a time, never following a symlink.
+func (c *dirCache) get(name string) (int, error) {
+	if fd, ok := c.fds[name]; ok {
+		return fd, nil
 	}
-	if name != "." {
-		if err := x.root.MkdirAll(name, 0o755); err != nil {
+	anc := path.Dir(name)
+	for {
+		if _, ok := c.fds[anc]; ok {
+			break
+		}
+		anc = path.Dir(anc)
+	}
+	fd := c.fds[anc]
+	rest := strings.TrimPrefix(name, anc+"/")
+	if anc == "." {
+		rest = name
+	}
+	cur := anc
+	for _, comp := range strings.Split(rest, "/") {
+		cur = path.Join(cur, comp)
+		if err := unix.Mkdirat(fd, comp, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
 			return -1, err
 		}
+		next, err := openDirAt(fd, comp)
+		if err != nil {
+			return -1, err
+		}
+		fd = c.put(cur, next)
 	}
-	f, err := x.openDir(name)
+	return fd, nil
+}
+
+// mkdir creates directory name (or finds an existing one) and returns a
+// handle on it.
+func (x *Extractor) mkdir(name string) (int, error) {
+	if name == "." {
+		return x.dirs.get(".")
+	}
+	if fd, ok := x.dirs.fds[name]; ok {
+		return fd, nil
+	}
+	pfd, err := x.dirs.get(path.Dir(name))
 	if err != nil {
 		return -1, err
 	}
-	return int(f.Fd()), nil
-}
-
-// openDir opens (and caches) an existing directory inside the root.
-func (x *Extractor) openDir(name string) (*os.File, error) {
-	if f, ok := x.dirs[name]; ok {
-		return f, nil
+	base := path.Base(name)
+	if err := unix.Mkdirat(pfd, base, 0o700); err != nil && !errors.Is(err, unix.EEXIST) {
+		return -1, err
 	}
-	f, err := x.root.OpenFile(name, os.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW, 0)
+	fd, err := openDirAt(pfd, base)
 	if err != nil {
-		return nil, err
+		return -1, err
 	}
-	if len(x.order) >= maxOpenDirs {
-		old := x.order[0]
-		x.order = x.order[1:]
-		x.dirs[old].Close()
-		delete(x.dirs, old)
-	}
-	x.dirs[name] = f
-	x.order = append(x.order, name)
-	return f, nil
+	return x.dirs.put(name, fd), nil
 }
 
-// copy writes size bytes of body to f: in the kernel for a Section, through
+// openDirAt opens base in dfd as a directory, refusing a symlink (ELOOP) or
+// anything else (ENOTDIR) with a clear error.
+func openDirAt(dfd int, base string) (int, error) {
+	fd, err := unix.Openat(dfd, base, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if errors.Is(err, unix.ELOOP) || errors.Is(err, unix.ENOTDIR) {
+		return -1, fmt.Errorf("%s exists and is not a directory (a symlink?): %w", base, errdefs.ErrInvalid)
+	}
+	return fd, err
+}
+
+// put caches a handle. It never evicts: a handle returned earlier in the
+// same entry must stay valid (a closed descriptor number can be reused by
+// the next open, which would send a write to another directory).
+func (c *dirCache) put(name string, fd int) int {
+	c.fds[name] = fd
+	c.order = append(c.order, name)
+	return fd
+}
+
+// trim closes the oldest handles beyond maxOpenDirs; call it only between
+// entries.
+func (c *dirCache) trim() {
+	for len(c.order) > maxOpenDirs {
+		old := c.order[0]
+		c.order = c.order[1:]
+		unix.Close(c.fds[old])
+		delete(c.fds, old)
+	}
+}
+
+func (c *dirCache) close() {
+	for _, fd := range c.fds {
+		unix.Close(fd)
+	}
+	clear(c.fds)
+	c.order = nil
+}
+
+// copy writes size bytes of body to fd: in the kernel for a Section, through
 // one large buffer otherwise.
-func (x *Extractor) copy(f *os.File, size int64, body io.Reader) error {
+func (x *Extractor) copy(fd int, size int64, body io.Reader) error {
+	var done int64
 	if s, ok := body.(*Section); ok && s.read == 0 && s.Size == size {
-		done, err := copyRange(s.File, s.Off, f, size)
+		var err error
+		done, err = copyRange(s.File.Fd(), s.Off, fd, size)
 		if err == nil {
 			return nil
 		}
-		// Filesystems without copy_file_range: fall back to reading.
+		// Filesystems without copy_file_range: read the rest.
 		s.read = done
-		if _, err := f.Seek(done, io.SeekStart); err != nil {
-			return err
-		}
 	}
 	if x.buf == nil {
 		x.buf = make([]byte, 1<<20)
 	}
-	n, err := io.CopyBuffer(onlyWriter{f}, io.LimitReader(body, size), x.buf)
-	if err != nil {
-		return err
+	for done < size {
+		n, err := body.Read(x.buf[:min(int64(len(x.buf)), size-done)])
+		if n > 0 {
+			if err := writeAll(fd, x.buf[:n]); err != nil {
+				return err
+			}
+			done += int64(n)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
 	}
-	if n != size {
-		return fmt.Errorf("short data (%d of %d bytes): %w", n, size, io.ErrUnexpectedEOF)
+	if done != size {
+		return fmt.Errorf("short data (%d of %d bytes): %w", done, size, io.ErrUnexpectedEOF)
 	}
 	return nil
 }
 
-// onlyWriter hides os.File's ReadFrom so CopyBuffer uses our buffer.
-type onlyWriter struct{ io.Writer }
+func writeAll(fd int, b []byte) error {
+	for len(b) > 0 {
+		n, err := unix.Write(fd, b)
+		if err != nil {
+			if err == unix.EINTR {
+				continue
+			}
+			return err
+		}
+		b = b[n:]
+	}
+	return nil
+}
 
-func copyRange(src *os.File, off int64, dst *os.File, size int64) (int64, error) {
+func copyRange(src uintptr, off int64, dst int, size int64) (int64, error) {
 	var done int64
 	for done < size {
-		n, err := unix.CopyFileRange(int(src.Fd()), &off, int(dst.Fd()), nil, int(min(size-done, 1<<30)), 0)
+		n, err := unix.CopyFileRange(int(src), &off, dst, nil, int(min(size-done, 1<<30)), 0)
 		if err != nil {
 			return done, err
 		}
@@ -91,26 +186,4 @@ func copyRange(src *os.File, off int64, dst *os.File, size int64) (int64, error)
 		done += int64(n)
 	}
 	return done, nil
-}
-
-// Close sets the directory mtimes recorded by Add, deepest first, and
-// releases every handle.
-func (x *Extractor) Close() error {
-	var first error
-	slices.Reverse(x.times)
-	for _, t := range x.times {
-		if err := x.root.Chtimes(t.name, t.mtime, t.mtime); err != nil && first == nil {
-			first = fmt.Errorf("extract %s: %w", t.name, err)
-		}
-	}
-	x.times = nil
-	for _, f := range x.dirs {
-		f.Close()
-	}
-	clear(x.dirs)
-	x.order = nil
-	if err := x.root.Close(); err != nil && first == nil {
-		first = err
-	}
-	return first
 }

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
-	"time"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
 	"golang.org/x/sys/unix"
@@ -22,18 +20,12 @@ type Options struct {
 	Devices bool
 }
 
-// maxOpenDirs bounds the directory handles Extractor keeps open; archives
-// list a directory's entries together, so a few suffice.
-const maxOpenDirs = 32
-
 // Extractor writes tar entries under one directory. Use Add for each entry,
 // then Close, which sets directory times last (writing into a directory
-// changes its mtime).
+// changes its mtime). An Extractor is not safe for concurrent use.
 type Extractor struct {
-	root  *os.Root
 	opts  Options
-	dirs  map[string]*os.File
-	order []string
+	dirs  dirCache
 	files map[string]bool // regular files written, for hardlink targets
 	times []dirTime
 	buf   []byte
@@ -41,16 +33,16 @@ type Extractor struct {
 
 type dirTime struct {
 	name  string
-	mtime time.Time
+	mtime unix.Timespec
 }
 
 // New opens an Extractor writing under dir, which must exist.
 func New(dir string, o Options) (*Extractor, error) {
-	root, err := os.OpenRoot(dir)
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("extract: %w", err)
+		return nil, fmt.Errorf("extract into %s: %w", dir, err)
 	}
-	return &Extractor{root: root, opts: o, dirs: map[string]*os.File{}, files: map[string]bool{}}, nil
+	return &Extractor{opts: o, dirs: newDirCache(fd), files: map[string]bool{}}, nil
 }
 
 // Add creates the entry hdr describes at name (a path relative to the
@@ -71,28 +63,23 @@ func (x *Extractor) Add(name string, hdr *tar.Header, body io.Reader) error {
 }
 
 func (x *Extractor) add(name string, hdr *tar.Header, body io.Reader) error {
-	if name == "." {
-		if hdr.Typeflag != tar.TypeDir {
-			return fmt.Errorf("the root must be a directory: %w", errdefs.ErrInvalid)
+	x.dirs.trim()
+	if hdr.Typeflag == tar.TypeDir {
+		fd, err := x.mkdir(name)
+		if err != nil {
+			return err
 		}
-		return x.dirMeta(".", hdr)
+		return x.dirMeta(fd, name, hdr)
 	}
-	dfd, err := x.dir(path.Dir(name))
+	if name == "." {
+		return fmt.Errorf("the root must be a directory: %w", errdefs.ErrInvalid)
+	}
+	dfd, err := x.dirs.get(path.Dir(name))
 	if err != nil {
 		return err
 	}
 	base := path.Base(name)
-	mode := uint32(hdr.Mode) & 0o7777
 	switch {
-	case hdr.Typeflag == tar.TypeDir:
-		err := unix.Mkdirat(dfd, base, 0o700)
-		if err != nil && !errors.Is(err, unix.EEXIST) {
-			return err
-		}
-		if err == nil || x.isDir(name) {
-			return x.dirMeta(name, hdr)
-		}
-		return fmt.Errorf("exists and is not a directory: %w", errdefs.ErrInvalid)
 	case IsRegular(hdr):
 		if err := x.file(dfd, base, hdr, body); err != nil {
 			return err
@@ -106,9 +93,26 @@ func (x *Extractor) add(name string, hdr *tar.Header, body io.Reader) error {
 		if err := unix.Symlinkat(hdr.Linkname, dfd, base); err != nil {
 			return err
 		}
-		return x.meta(dfd, base, hdr, -1)
+		return x.meta(dfd, base, hdr, false)
 	case hdr.Typeflag == tar.TypeLink:
-		return x.link(dfd, base, hdr)
+		target, err := CleanName(hdr.Linkname)
+		if err != nil {
+			return err
+		}
+		// Only a regular file this Extractor wrote may be a target: linking
+		// to anything else could reach a file the archive does not own.
+		if !x.files[target] {
+			return fmt.Errorf("hardlink target %q is not a file extracted before: %w", target, errdefs.ErrInvalid)
+		}
+		tfd, err := x.dirs.get(path.Dir(target))
+		if err != nil {
+			return err
+		}
+		if err := unix.Linkat(tfd, path.Base(target), dfd, base, 0); err != nil {
+			return err
+		}
+		x.files[name] = true
+		return nil
 	case hdr.Typeflag == tar.TypeChar || hdr.Typeflag == tar.TypeBlock || hdr.Typeflag == tar.TypeFifo:
 		kind := uint32(unix.S_IFIFO)
 		switch hdr.Typeflag {
@@ -124,23 +128,24 @@ func (x *Extractor) add(name string, hdr *tar.Header, body io.Reader) error {
 		if err := unix.Mknodat(dfd, base, kind|0o600, int(dev)); err != nil {
 			return err
 		}
-		return x.meta(dfd, base, hdr, int64(mode))
+		return x.meta(dfd, base, hdr, true)
 	}
 	return fmt.Errorf("unsupported entry type %s: %w", TypeName(hdr.Typeflag), errdefs.ErrInvalid)
 }
 
+// file creates a regular file and writes its data, owner, mode and mtime
+// through its descriptor.
 func (x *Extractor) file(dfd int, base string, hdr *tar.Header, body io.Reader) error {
 	fd, err := unix.Openat(dfd, base, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 	if err != nil {
 		return err
 	}
-	f := os.NewFile(uintptr(fd), base)
-	defer f.Close()
-	if err := x.copy(f, hdr.Size, body); err != nil {
+	defer unix.Close(fd)
+	if err := x.copy(fd, hdr.Size, body); err != nil {
 		return err
 	}
 	if x.opts.Owner {
-		if err := f.Chown(hdr.Uid, hdr.Gid); err != nil {
+		if err := unix.Fchown(fd, hdr.Uid, hdr.Gid); err != nil {
 			return err
 		}
 	}
@@ -148,64 +153,60 @@ func (x *Extractor) file(dfd int, base string, hdr *tar.Header, body io.Reader) 
 	if err := unix.Fchmod(fd, uint32(hdr.Mode)&0o7777); err != nil {
 		return err
 	}
-	ts := []unix.Timespec{unix.NsecToTimespec(hdr.ModTime.UnixNano()), unix.NsecToTimespec(hdr.ModTime.UnixNano())}
-	return unix.UtimesNanoAt(dfd, base, ts, unix.AT_SYMLINK_NOFOLLOW)
+	ts := mtime(hdr)
+	return unix.UtimesNanoAt(fd, "", []unix.Timespec{ts, ts}, unix.AT_EMPTY_PATH)
 }
 
-// meta applies owner, mode (unless mode < 0, as for symlinks) and mtime to
+// meta applies owner, mode (unless skipped, as for symlinks) and mtime to
 // base in dfd without following a symlink.
-func (x *Extractor) meta(dfd int, base string, hdr *tar.Header, mode int64) error {
+func (x *Extractor) meta(dfd int, base string, hdr *tar.Header, mode bool) error {
 	if x.opts.Owner {
 		if err := unix.Fchownat(dfd, base, hdr.Uid, hdr.Gid, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 			return err
 		}
 	}
-	if mode >= 0 {
-		if err := unix.Fchmodat(dfd, base, uint32(mode), 0); err != nil {
+	if mode {
+		// Fchmodat cannot refuse symlinks, but base was just created by
+		// mknodat, so it is not one.
+		if err := unix.Fchmodat(dfd, base, uint32(hdr.Mode)&0o7777, 0); err != nil {
 			return err
 		}
 	}
-	ts := []unix.Timespec{unix.NsecToTimespec(hdr.ModTime.UnixNano()), unix.NsecToTimespec(hdr.ModTime.UnixNano())}
-	return unix.UtimesNanoAt(dfd, base, ts, unix.AT_SYMLINK_NOFOLLOW)
+	ts := mtime(hdr)
+	return unix.UtimesNanoAt(dfd, base, []unix.Timespec{ts, ts}, unix.AT_SYMLINK_NOFOLLOW)
 }
 
 // dirMeta sets a directory's owner and mode now and its mtime at Close.
-func (x *Extractor) dirMeta(name string, hdr *tar.Header) error {
-	f, err := x.openDir(name)
-	if err != nil {
-		return err
-	}
+func (x *Extractor) dirMeta(fd int, name string, hdr *tar.Header) error {
 	if x.opts.Owner {
-		if err := f.Chown(hdr.Uid, hdr.Gid); err != nil {
+		if err := unix.Fchown(fd, hdr.Uid, hdr.Gid); err != nil {
 			return err
 		}
 	}
-	if err := unix.Fchmod(int(f.Fd()), uint32(hdr.Mode)&0o7777); err != nil {
+	if err := unix.Fchmod(fd, uint32(hdr.Mode)&0o7777); err != nil {
 		return err
 	}
-	x.times = append(x.times, dirTime{name: name, mtime: hdr.ModTime})
+	x.times = append(x.times, dirTime{name: name, mtime: mtime(hdr)})
 	return nil
 }
 
-func (x *Extractor) link(dfd int, base string, hdr *tar.Header) error {
-	target, err := CleanName(hdr.Linkname)
-	if err != nil {
-		return err
-	}
-	// Only a regular file this Extractor wrote may be a target: linking to
-	// anything else could reach a file the archive does not own.
-	if !x.files[target] {
-		return fmt.Errorf("hardlink target %q is not a file extracted before: %w", target, errdefs.ErrInvalid)
-	}
-	tfd, err := x.dir(path.Dir(target))
-	if err != nil {
-		return err
-	}
-	return unix.Linkat(tfd, path.Base(target), dfd, base, 0)
-}
+func mtime(hdr *tar.Header) unix.Timespec { return unix.NsecToTimespec(hdr.ModTime.UnixNano()) }
 
-// isDir reports whether name exists as a directory (not through a symlink).
-func (x *Extractor) isDir(name string) bool {
-	fi, err := x.root.Lstat(name)
-	return err == nil && fi.IsDir()
+// Close sets the directory mtimes recorded by Add and releases every handle.
+func (x *Extractor) Close() error {
+	var errs []error
+	for _, t := range x.times {
+		x.dirs.trim()
+		fd, err := x.dirs.get(t.name)
+		if err == nil {
+			err = unix.UtimesNanoAt(fd, "", []unix.Timespec{t.mtime, t.mtime}, unix.AT_EMPTY_PATH)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("extract %s: %w", t.name, err))
+			break
+		}
+	}
+	x.times = nil
+	x.dirs.close()
+	return errors.Join(errs...)
 }

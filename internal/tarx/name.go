@@ -1,9 +1,14 @@
 // Package tarx extracts tar entries into a directory without ever writing
 // outside it: every archive is treated as hostile. Names are cleaned and
-// refused when absolute or climbing with "..", every write goes through a
-// directory handle opened inside an os.Root, and the final component is
-// created with O_EXCL|O_NOFOLLOW, so neither a symlink nor a hardlink in the
-// archive (or left in the directory) can redirect a write.
+// refused when absolute or climbing with "..". Every path is then walked one
+// component at a time from a handle on the root directory, each step an
+// openat with O_NOFOLLOW, and the last component is created relative to its
+// parent's handle with O_EXCL|O_NOFOLLOW (or an *at call that does not
+// follow). So no symlink, whether in the archive or already in the
+// directory, is ever followed, and a hardlink can only name a file this
+// extraction wrote. Walking by handles is also faster than resolving whole
+// paths: directory handles are cached, most entries cost one syscall to
+// create.
 package tarx
 
 import (

@@ -51,11 +51,17 @@ func (p *Pod) PID() (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("pod %s has no pid yet: %w", p.UUID, errdefs.ErrNotFound)
 	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", ppid, ppid))
-	if err != nil {
-		return 0, fmt.Errorf("children of pod %s ppid %d: %w", p.UUID, ppid, err)
+	// Children are listed per thread of the parent: look at every thread.
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", ppid))
+	if err != nil || len(tasks) == 0 {
+		return 0, fmt.Errorf("pod %s ppid %d is gone: %w", p.UUID, ppid, errdefs.ErrNotFound)
 	}
-	kids := strings.Fields(string(b))
+	var kids []string
+	for _, t := range tasks {
+		if b, err := os.ReadFile(t); err == nil {
+			kids = append(kids, strings.Fields(string(b))...)
+		}
+	}
 	if len(kids) != 1 {
 		return 0, fmt.Errorf("pod %s ppid %d has %d children, want 1: %w", p.UUID, ppid, len(kids), errdefs.ErrWrongState)
 	}
@@ -98,11 +104,10 @@ func (p *Pod) ExitStatuses() (map[string]int, time.Time) {
 }
 
 // Times are the moments of a pod's life that the pod dir records. A zero
-// time means "not yet" or "unknown".
+// time means "not yet" or "unknown". The exit time is ExitStatuses'.
 type Times struct {
 	Created time.Time // the pod manifest was written
 	Started time.Time // stage1 wrote pid or ppid
-	Exited  time.Time // the last app exit status was written
 }
 
 // Times reads the pod's timestamps from file mtimes.
@@ -118,7 +123,6 @@ func (p *Pod) Times() Times {
 			break
 		}
 	}
-	_, t.Exited = p.ExitStatuses()
 	return t
 }
 
@@ -140,4 +144,38 @@ func (p *Pod) Networks() []NetInfo {
 		return nil
 	}
 	return nets
+}
+
+// AppSummary is what list and status show of an app.
+type AppSummary struct {
+	Name      string
+	ImageName string
+	ImageID   string
+}
+
+// Apps reads the apps' names and images from the pod manifest. It skips
+// appc's validating decoder, which costs more than everything else
+// `saturn list` does; the manifest was validated when it was written.
+func (p *Pod) Apps() ([]AppSummary, error) {
+	b, err := p.ManifestBytes()
+	if err != nil {
+		return nil, err
+	}
+	var m struct {
+		Apps []struct {
+			Name  string `json:"name"`
+			Image struct {
+				Name string `json:"name"`
+				ID   string `json:"id"`
+			} `json:"image"`
+		} `json:"apps"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("pod %s manifest: %v: %w", p.UUID, err, errdefs.ErrInvalid)
+	}
+	apps := make([]AppSummary, len(m.Apps))
+	for i, a := range m.Apps {
+		apps[i] = AppSummary{Name: a.Name, ImageName: a.Image.Name, ImageID: a.Image.ID}
+	}
+	return apps, nil
 }

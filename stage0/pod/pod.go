@@ -18,6 +18,9 @@ import (
 // another gc) holds it.
 const lockPatience = 300 * time.Millisecond
 
+// probePatience outlasts a status probe but not a real owner.
+const probePatience = 50 * time.Millisecond
+
 // Pod is one pod directory. Its state dir is where it was last seen; Lock
 // pins it down.
 type Pod struct {
@@ -44,8 +47,9 @@ func (p *Pod) LockFile() *os.File { return p.lock }
 // and with ErrNotFound when the pod vanished meanwhile.
 func (p *Pod) Lock() error { return p.lock0(lockPatience) }
 
-// TryLock is Lock without patience, for gc: a held lock means busy, skip.
-func (p *Pod) TryLock() error { return p.lock0(0) }
+// TryLock is Lock with less patience, for gc: it only tries pods it saw
+// unlocked, so a lock held beyond a probe is another gc or rm: skip.
+func (p *Pod) TryLock() error { return p.lock0(probePatience) }
 
 func (p *Pod) lock0(patience time.Duration) error {
 	if p.lock != nil {

@@ -3,7 +3,9 @@ package pod
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -214,6 +216,17 @@ func TestFiles(t *testing.T) {
 	os.WriteFile(PIDPath(dir), []byte("1234\n"), 0o644)
 	if pid, err := p.PID(); err != nil || pid != 1234 {
 		t.Fatalf("pid %d %v", pid, err)
+	}
+	// A stage1 that writes ppid: the pid is its single child's.
+	os.Remove(PIDPath(dir))
+	child := exec.Command("sleep", "10")
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { child.Process.Kill(); child.Wait() }()
+	os.WriteFile(PPIDPath(dir), []byte(strconv.Itoa(os.Getpid())), 0o644)
+	if pid, err := p.PID(); err != nil || pid != child.Process.Pid {
+		t.Fatalf("pid via ppid: %d %v, want %d", pid, err, child.Process.Pid)
 	}
 	up := StatusDirs(dir)[0]
 	os.MkdirAll(up, 0o755)

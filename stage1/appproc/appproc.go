@@ -38,14 +38,14 @@ func Resolve(app *types.App, name string) (*Proc, error) {
 		p.Dir = "/"
 	}
 	if len(p.Argv) == 0 || !path.IsAbs(p.Argv[0]) {
-		return nil, fmt.Errorf("app %s: exec %q must be an absolute path: %w", name, p.Argv, errdefs.ErrInvalid)
+		return nil, fmt.Errorf("exec %q must be an absolute path: %w", p.Argv, errdefs.ErrInvalid)
 	}
 	if st, err := os.Stat(p.Dir); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("app %s: working directory %s is not a directory in the image: %w", name, p.Dir, errdefs.ErrNotFound)
+		return nil, fmt.Errorf("working directory %s is not a directory in the image: %w", p.Dir, errdefs.ErrNotFound)
 	}
 	var err error
 	if p.Cred, err = Credential(app.User, app.Group, app.SupplementaryGIDs); err != nil {
-		return nil, fmt.Errorf("app %s: %w", name, err)
+		return nil, err
 	}
 	return p, nil
 }

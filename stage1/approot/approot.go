@@ -32,6 +32,7 @@ type Spec struct {
 	// Console binds the caller's terminal (stdin) as /dev/console.
 	Console bool
 	Mounts  []Mount
+	Cgroups []CgroupDir
 }
 
 // Setup makes a new mount namespace for the calling thread, builds the
@@ -66,7 +67,7 @@ func build(s *Spec) error {
 		return fmt.Errorf("open app root: %w", err)
 	}
 	defer unix.Close(root)
-	steps := []func(int, *Spec) error{mountKernelFS, mountDev, mountVolumes, writeDNS}
+	steps := []func(int, *Spec) error{mountKernelFS, mountCgroups, mountDev, mountVolumes, writeDNS}
 	for _, step := range steps {
 		if err := step(root, s); err != nil {
 			return err
@@ -87,6 +88,10 @@ func mountOverlay(s *Spec) error {
 		defer unix.Close(fd)
 		opts = append(opts, d[0]+"="+inroot.FdPath(fd))
 	}
+	// volatile: no sync of the upper fs when the namespace's last user
+	// exits. Without it every pod's end waits for an ext4 journal commit;
+	// an app's upper dir is scratch that lives and dies with one run.
+	opts = append(opts, "volatile")
 	if err := unix.Mount("overlay", s.Root, "overlay", 0, strings.Join(opts, ",")); err != nil {
 		return fmt.Errorf("mount app root overlay: %w", err)
 	}

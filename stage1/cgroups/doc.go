@@ -12,8 +12,9 @@
 // need not care which one they face.
 //
 // On cgroup v1 (and hybrid systems, whose controllers live on v1) the pod
-// gets a cgroup in each hierarchy it uses: cpu, cpuacct, cpuset, memory,
-// pids and the name=systemd one when mounted. On unified systems it gets one
+// gets a cgroup in each hierarchy it uses: cpu, cpuacct, memory, pids and
+// the name=systemd one when mounted (cpuset only where a host mounts it
+// together with one of those). On unified systems it gets one
 // cgroup in the cgroup2 tree with the cpu, memory and pids controllers
 // enabled for its children.
 //

@@ -76,8 +76,15 @@ func (p *Pod) Pids() ([]int, error) {
 
 // Kill sends SIGKILL to every process of the pod until none is left or
 // timeout passes; a process forking meanwhile is caught on the next round.
+// On cgroup2 with cgroup.kill (Linux 5.14+) the kernel does it in one write,
+// and the loop only waits for the processes to go.
 func (p *Pod) Kill(timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
+	if p.Unified {
+		if err := writeIfExists(p.Dirs[""], "cgroup.kill", "1"); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
 	for {
 		pids, err := p.Pids()
 		if err != nil {
@@ -101,7 +108,7 @@ func (p *Pod) Kill(timeout time.Duration) error {
 // processes to leave their cgroups (the kernel lets go of a dead task a
 // little after its parent reaped it).
 const (
-	removeTries = 100
+	removeTries = 50
 	removeWait  = 10 * time.Millisecond
 )
 

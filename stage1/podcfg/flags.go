@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
 	"strings"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
@@ -94,4 +96,13 @@ func parseDNS(s string) (DNSMode, error) {
 		}
 	}
 	return m, nil
+}
+
+// Logger is stage1's debug log on stderr: silent unless --debug.
+func (f *RunFlags) Logger(role string) *slog.Logger {
+	level := slog.LevelWarn
+	if f.Debug {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})).With("stage1", role)
 }

@@ -80,3 +80,10 @@ func ReadInt(path string) (int, error) {
 	}
 	return n, nil
 }
+
+// AppExecFile holds how the app was exec'd (environment, working dir,
+// confinement, cgroup), so enter gives its command exactly the same.
+func AppExecFile(app string) string { return filepath.Join(AppDir(app), "exec.json") }
+
+// NetFile records the pod's --net, so gc tears down the same network.
+const NetFile = StateDir + "/net"

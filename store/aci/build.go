@@ -21,7 +21,7 @@ import (
 )
 
 // ModTime is the time of every entry of a built ACI.
-var ModTime = time.Unix(0, 0).UTC()
+func ModTime() time.Time { return time.Unix(0, 0).UTC() }
 
 // BuildFile writes an ACI of manifest and the tree at rootfs to out,
 // replacing it atomically.
@@ -60,7 +60,7 @@ func Write(w io.Writer, rootfs string, manifest []byte) error {
 	}
 	tw := tar.NewWriter(w)
 	if err := tw.WriteHeader(&tar.Header{Name: "manifest", Typeflag: tar.TypeReg, Mode: 0o644,
-		Size: int64(len(manifest)), ModTime: ModTime, Format: tar.FormatPAX}); err != nil {
+		Size: int64(len(manifest)), ModTime: ModTime(), Format: tar.FormatPAX}); err != nil {
 		return err
 	}
 	if _, err := tw.Write(manifest); err != nil {
@@ -102,7 +102,7 @@ func (b *builder) add(p, name string) error {
 	}
 	st := fi.Sys().(*syscall.Stat_t)
 	hdr := &tar.Header{Name: name, Mode: int64(st.Mode & 0o7777), Uid: int(st.Uid), Gid: int(st.Gid),
-		ModTime: ModTime, Format: tar.FormatPAX}
+		ModTime: ModTime(), Format: tar.FormatPAX}
 	m := fi.Mode()
 	switch {
 	case m.IsDir():

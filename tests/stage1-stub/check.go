@@ -39,6 +39,14 @@ func checkPod(uuid string) error {
 				return fmt.Errorf("app %s: %w", a.Name, err)
 			}
 		}
+		// Like a stage1 built for rkt, the stub finds each app in its own
+		// root, at opt/stage2/<app> (the stub test app has /bin/app).
+		stage2 := filepath.Join("stage1", "rootfs", "opt", "stage2", a.Name)
+		for _, f := range []string{"manifest", "rootfs/bin/app"} {
+			if _, err := os.Stat(filepath.Join(stage2, f)); err != nil {
+				return fmt.Errorf("app %s: rkt app root: %w", a.Name, err)
+			}
+		}
 	}
 	// The stage1 root must be an overlay mounted in our namespace only.
 	mi, err := os.ReadFile("/proc/self/mountinfo")
@@ -80,7 +88,9 @@ func checkLockFD() error {
 	return nil
 }
 
-// checkFDs verifies that only stdio and the lock fd reached stage1.
+// checkFDs verifies that only stdio and the lock fd reached stage1: an fd
+// that survived exec has no close-on-exec flag, while the stub's own Go
+// runtime opens its files (a cgroup file, for GOMAXPROCS) close-on-exec.
 func checkFDs() error {
 	d, err := os.Open("/proc/self/fd")
 	if err != nil {
@@ -96,8 +106,26 @@ func checkFDs() error {
 		if n == "0" || n == "1" || n == "2" || n == lock || n == strconv.Itoa(int(d.Fd())) {
 			continue
 		}
+		info, err := os.ReadFile(filepath.Join("/proc/self/fdinfo", n))
+		if err != nil {
+			continue // closed meanwhile
+		}
+		if cloexec(string(info)) {
+			continue
+		}
 		target, _ := os.Readlink(filepath.Join("/proc/self/fd", n))
 		return fmt.Errorf("fd %s (%s) leaked into stage1", n, target)
 	}
 	return nil
+}
+
+// cloexec reads the O_CLOEXEC bit from an fdinfo's octal flags line.
+func cloexec(fdinfo string) bool {
+	for _, l := range strings.Split(fdinfo, "\n") {
+		if v, ok := strings.CutPrefix(l, "flags:"); ok {
+			f, err := strconv.ParseUint(strings.TrimSpace(v), 8, 64)
+			return err == nil && f&syscall.O_CLOEXEC != 0
+		}
+	}
+	return false
 }

@@ -12,11 +12,20 @@ import (
 	"time"
 )
 
-// flagVersion is the interface version that introduced each run flag.
-var flagVersion = map[string]int{
-	"--debug": 1, "--net": 1, "--interactive": 1, "--mds-token": 1, "--local-config": 1,
-	"--private-users": 1, "--hostname": 2, "--disable-capabilities-restriction": 3,
-	"--disable-paths": 3, "--disable-seccomp": 3, "--dns-conf-mode": 4,
+// flagVersion is the interface version that introduced a run flag, 0 for
+// a flag the interface does not have.
+func flagVersion(name string) int {
+	switch name {
+	case "--debug", "--net", "--interactive", "--mds-token", "--local-config", "--private-users":
+		return 1
+	case "--hostname":
+		return 2
+	case "--disable-capabilities-restriction", "--disable-paths", "--disable-seccomp":
+		return 3
+	case "--dns-conf-mode":
+		return 4
+	}
+	return 0
 }
 
 // podManifest is the part of the appc pod manifest the stub reads.
@@ -40,8 +49,7 @@ func run(args []string) error {
 	uuid := args[len(args)-1]
 	for _, a := range args[:len(args)-1] {
 		name, _, _ := strings.Cut(a, "=")
-		v, ok := flagVersion[name]
-		if !ok || v > version {
+		if v := flagVersion(name); v == 0 || v > version {
 			return fmt.Errorf("flag %s not in interface version %d", a, version)
 		}
 	}

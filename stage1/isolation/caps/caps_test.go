@@ -66,3 +66,25 @@ func TestFromIsolators(t *testing.T) {
 		t.Errorf("both sets: %v", err)
 	}
 }
+
+func TestFlagIsolatorRoundTrip(t *testing.T) {
+	iso, err := FlagIsolator(false, "net_raw, CAP_MKNOD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(types.Isolators{*iso})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var is types.Isolators
+	if err := json.Unmarshal(b, &is); err != nil {
+		t.Fatal(err)
+	}
+	got, err := FromIsolators(is)
+	if want := Default &^ Of(unix.CAP_NET_RAW, unix.CAP_MKNOD); err != nil || got != want {
+		t.Errorf("got %v, %v; want %v", got, err, want)
+	}
+	if _, err := FlagIsolator(true, "sys_fly"); !errors.Is(err, errdefs.ErrInvalid) {
+		t.Errorf("bad name: %v", err)
+	}
+}

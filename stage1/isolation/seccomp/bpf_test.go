@@ -56,13 +56,13 @@ const (
 	retEPERM = unix.SECCOMP_RET_ERRNO | uint32(unix.EPERM)
 )
 
-func nr(t *testing.T, info *arch.Info, name string) uint32 {
+func nr(t *testing.T, info *abi, name string) uint32 {
 	t.Helper()
-	n, ok := info.SyscallNames[name]
+	n, ok := info.lookup(name)
 	if !ok {
-		t.Fatalf("%s has no %s", info.Name, name)
+		t.Fatalf("%s has no %s", info.name, name)
 	}
-	return uint32(n)
+	return n
 }
 
 func TestDefaultFilterDecisions(t *testing.T) {
@@ -76,7 +76,7 @@ func TestDefaultFilterDecisions(t *testing.T) {
 	}
 	// Every ABI handled gets the same decisions by name.
 	for _, info := range infos {
-		id := uint32(info.ID)
+		id := info.audit
 		for _, c := range []struct {
 			name string
 			arg0 uint64
@@ -97,7 +97,7 @@ func TestDefaultFilterDecisions(t *testing.T) {
 			{"clone3", 0, unix.SECCOMP_RET_ERRNO | uint32(unix.ENOSYS)},
 		} {
 			if got := run(t, p, id, nr(t, info, c.name), c.arg0); got != c.want {
-				t.Errorf("%s %s(%#x): got %#x, want %#x", info.Name, c.name, c.arg0, got, c.want)
+				t.Errorf("%s %s(%#x): got %#x, want %#x", info.name, c.name, c.arg0, got, c.want)
 			}
 		}
 	}
@@ -105,8 +105,8 @@ func TestDefaultFilterDecisions(t *testing.T) {
 	if got := run(t, p, 0x12345678, 39, 0); got != retKill {
 		t.Errorf("foreign ABI: got %#x, want kill", got)
 	}
-	if infos[0] == arch.X86_64 {
-		if got := run(t, p, uint32(arch.X86_64.ID), x32Bit|39, 0); got != unix.SECCOMP_RET_ERRNO|uint32(unix.ENOSYS) {
+	if infos[0] == &abiX86_64 {
+		if got := run(t, p, abiX86_64.audit, x32Bit|39, 0); got != unix.SECCOMP_RET_ERRNO|uint32(unix.ENOSYS) {
 			t.Errorf("x32 ABI: got %#x, want ENOSYS", got)
 		}
 	}
@@ -125,13 +125,13 @@ func TestRetainSetDecisions(t *testing.T) {
 	}
 	enosys := unix.SECCOMP_RET_ERRNO | uint32(unix.ENOSYS)
 	for _, info := range infos {
-		id := uint32(info.ID)
+		id := info.audit
 		for name, want := range map[string]uint32{
 			"umount2": retAllow, "getpid": retAllow, "execve": retAllow,
 			"mount": enosys, "kexec_load": enosys,
 		} {
 			if got := run(t, p, id, nr(t, info, name), 0); got != want {
-				t.Errorf("%s %s: got %#x, want %#x", info.Name, name, got, want)
+				t.Errorf("%s %s: got %#x, want %#x", info.name, name, got, want)
 			}
 		}
 	}
@@ -142,7 +142,7 @@ func TestRetainSetDecisions(t *testing.T) {
 	}
 	info := infos[0]
 	for name, want := range map[string]uint32{"getpid": retAllow, "execve": retAllow, "read": retKill} {
-		if got := run(t, p, uint32(info.ID), nr(t, info, name), 0); got != want {
+		if got := run(t, p, info.audit, nr(t, info, name), 0); got != want {
 			t.Errorf("%s: got %#x, want %#x", name, got, want)
 		}
 	}
@@ -158,7 +158,7 @@ func TestRemoveSetOnlyBlocksWhatItNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	info := infos[0]
-	if got := run(t, p, uint32(info.ID), nr(t, info, "socket"), 0); got != unix.SECCOMP_RET_ERRNO|uint32(unix.ENOTSUP) {
+	if got := run(t, p, info.audit, nr(t, info, "socket"), 0); got != unix.SECCOMP_RET_ERRNO|uint32(unix.ENOTSUP) {
 		t.Errorf("socket: got %#x", got)
 	}
 	// No default blocklist here: mount and namespace clones go through.
@@ -166,8 +166,35 @@ func TestRemoveSetOnlyBlocksWhatItNames(t *testing.T) {
 		name string
 		arg0 uint64
 	}{{"mount", 0}, {"clone", unix.CLONE_NEWUSER}, {"clone3", 0}} {
-		if got := run(t, p, uint32(info.ID), nr(t, info, c.name), c.arg0); got != retAllow {
+		if got := run(t, p, info.audit, nr(t, info, c.name), c.arg0); got != retAllow {
 			t.Errorf("%s: got %#x, want allow", c.name, got)
+		}
+	}
+}
+
+// The generated tables must say what their source says, name for name.
+func TestTablesMatchSource(t *testing.T) {
+	for _, c := range []struct {
+		ours *abi
+		src  *arch.Info
+	}{{&abiX86_64, arch.X86_64}, {&abiI386, arch.I386}, {&abiAARCH64, arch.AARCH64}, {&abiARM, arch.ARM}} {
+		if c.ours.audit != uint32(c.src.ID) || len(c.ours.names) != len(c.src.SyscallNames) {
+			t.Errorf("%s: audit %#x, %d names; source %#x, %d", c.ours.name, c.ours.audit,
+				len(c.ours.names), uint32(c.src.ID), len(c.src.SyscallNames))
+		}
+		for name, n := range c.src.SyscallNames {
+			if got, ok := c.ours.lookup(name); !ok || got != uint32(n) {
+				t.Errorf("%s %s: %d, %v; source %d", c.ours.name, name, got, ok, n)
+			}
+		}
+	}
+}
+
+// BenchmarkCompileDefault is the filter's share of an app's start.
+func BenchmarkCompileDefault(b *testing.B) {
+	for range b.N {
+		if _, err := Compile(Default()); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -2,10 +2,8 @@ package seccomp
 
 import (
 	"fmt"
-	"runtime"
 	"slices"
 
-	"github.com/elastic/go-seccomp-bpf/arch"
 	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
@@ -28,21 +26,6 @@ const (
 // any of them is denied under the default blocklist, as docker does.
 const namespaceFlags = unix.CLONE_NEWNS | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC |
 	unix.CLONE_NEWUSER | unix.CLONE_NEWPID | unix.CLONE_NEWNET | unix.CLONE_NEWCGROUP
-
-// abis returns the native ABI and its compat one for this build's GOARCH.
-func abis() ([]*arch.Info, error) {
-	switch runtime.GOARCH {
-	case "amd64":
-		return []*arch.Info{arch.X86_64, arch.I386}, nil
-	case "arm64":
-		return []*arch.Info{arch.AARCH64, arch.ARM}, nil
-	case "386":
-		return []*arch.Info{arch.I386}, nil
-	case "arm":
-		return []*arch.Info{arch.ARM}, nil
-	}
-	return nil, fmt.Errorf("seccomp on %s: %w", runtime.GOARCH, errdefs.ErrInvalid)
-}
 
 // Compile turns s into a BPF program for this machine's ABIs.
 func Compile(s Spec) (Program, error) {
@@ -93,7 +76,7 @@ func Compile(s Spec) (Program, error) {
 		// From the instruction after this ja: the remaining header pairs,
 		// the kill, and the blocks before this ABI's.
 		off := 2*(len(infos)-i-1) + 1 + skip
-		p = append(p, jump(unix.BPF_JMP|unix.BPF_JEQ|unix.BPF_K, uint32(info.ID), 0, 1),
+		p = append(p, jump(unix.BPF_JMP|unix.BPF_JEQ|unix.BPF_K, info.audit, 0, 1),
 			stmt(unix.BPF_JMP|unix.BPF_JA, uint32(off)))
 		skip += len(blocks[i])
 	}
@@ -109,10 +92,10 @@ func Compile(s Spec) (Program, error) {
 
 // abiBlock checks the syscall number against nums. Each check is a jump
 // over one return, so no jump offset ever exceeds the 8 bits BPF allows.
-func abiBlock(info *arch.Info, nums []uint32, match, other uint32, catchClone bool) Program {
+func abiBlock(info *abi, nums []uint32, match, other uint32, catchClone bool) Program {
 	var b Program
 	b = append(b, stmt(unix.BPF_LD|unix.BPF_W|unix.BPF_ABS, offNr))
-	if info == arch.X86_64 {
+	if info == &abiX86_64 {
 		// The x32 ABI shares x86_64's audit arch with bit 30 set in the
 		// number: refuse it whole rather than filter it twice.
 		b = append(b, jump(unix.BPF_JMP|unix.BPF_JGE|unix.BPF_K, x32Bit, 0, 1),
@@ -132,14 +115,14 @@ func abiBlock(info *arch.Info, nums []uint32, match, other uint32, catchClone bo
 // BPF cannot read; libc then falls back to clone) and clone with a
 // CLONE_NEW* flag is denied. It comes last because it loads clone's first
 // argument (the flags on x86_64, i386, arm and arm64) over the syscall number.
-func cloneChecks(info *arch.Info, match, other uint32) Program {
+func cloneChecks(info *abi, match, other uint32) Program {
 	var b Program
-	if nr, ok := info.SyscallNames["clone3"]; ok {
-		b = append(b, jump(unix.BPF_JMP|unix.BPF_JEQ|unix.BPF_K, uint32(nr), 0, 1),
+	if nr, ok := info.lookup("clone3"); ok {
+		b = append(b, jump(unix.BPF_JMP|unix.BPF_JEQ|unix.BPF_K, nr, 0, 1),
 			stmt(unix.BPF_RET|unix.BPF_K, unix.SECCOMP_RET_ERRNO|uint32(unix.ENOSYS)))
 	}
-	if nr, ok := info.SyscallNames["clone"]; ok {
-		b = append(b, jump(unix.BPF_JMP|unix.BPF_JEQ|unix.BPF_K, uint32(nr), 0, 3),
+	if nr, ok := info.lookup("clone"); ok {
+		b = append(b, jump(unix.BPF_JMP|unix.BPF_JEQ|unix.BPF_K, nr, 0, 3),
 			stmt(unix.BPF_LD|unix.BPF_W|unix.BPF_ABS, offArg0),
 			jump(unix.BPF_JMP|unix.BPF_JSET|unix.BPF_K, namespaceFlags, 0, 1),
 			stmt(unix.BPF_RET|unix.BPF_K, match))
@@ -185,21 +168,21 @@ func expand(s Spec) []string {
 // resolve maps entries to this ABI's syscall numbers, sorted and unique,
 // and marks in known the entries this ABI has. The whole-table groups are
 // resolved here because each ABI has its own table.
-func resolve(info *arch.Info, entries []string, known map[string]bool) ([]uint32, map[string]bool) {
+func resolve(info *abi, entries []string, known map[string]bool) ([]uint32, map[string]bool) {
 	var nums []uint32
 	for _, e := range entries {
 		switch e {
 		case GroupAll, GroupDefaultAllowlist:
 			known[e] = true
-			for name, n := range info.SyscallNames {
+			for i, name := range info.names {
 				if e == GroupAll || !slices.Contains(defaultBlocklist, name) {
-					nums = append(nums, uint32(n))
+					nums = append(nums, info.nums[i])
 				}
 			}
 		default:
-			if n, ok := info.SyscallNames[e]; ok {
+			if n, ok := info.lookup(e); ok {
 				known[e] = true
-				nums = append(nums, uint32(n))
+				nums = append(nums, n)
 			} else if slices.Contains(defaultBlocklist, e) || slices.Contains(retainAlways, e) {
 				// Built-in names an ABI lacks (vm86 on x86_64) are fine.
 				known[e] = true

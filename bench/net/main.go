@@ -1,0 +1,104 @@
+// Command net measures what pod networking adds to a pod's start and
+// removal: networking.Setup then Teardown for --net=default against
+// --net=none (the namespace alone), in milliseconds. It runs as root,
+// in throwaway directories and a subnet of its own, and restores
+// ip_forward, which the ptp plugin turns on.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/saturnpod/saturn/networking"
+)
+
+const ipForward = "/proc/sys/net/ipv4/ip_forward"
+
+func main() {
+	plugins := flag.String("plugins", "build/cni", "directory of the CNI plugins")
+	n := flag.Int("n", 20, "runs per mode")
+	flag.Parse()
+	if err := run(*plugins, *n); err != nil {
+		fmt.Fprintln(os.Stderr, "bench-net:", err)
+		os.Exit(1)
+	}
+}
+
+func run(plugins string, n int) error {
+	plugins, err := filepath.Abs(plugins)
+	if err != nil {
+		return err
+	}
+	if fwd, err := os.ReadFile(ipForward); err == nil {
+		defer os.WriteFile(ipForward, fwd, 0o644)
+	}
+	tmp, err := os.MkdirTemp("", "saturn-bench-net-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	netnsDir := "/run/saturn-bench/netns"
+	defer os.RemoveAll("/run/saturn-bench")
+	defer unix.Unmount(netnsDir, unix.MNT_DETACH)
+
+	fmt.Printf("networking.Setup + Teardown, %d runs each (median ms)\n", n)
+	fmt.Printf("%-10s %8s %8s %8s\n", "--net", "setup", "teardown", "total")
+	var base time.Duration
+	for _, mode := range []string{networking.NetNone, networking.NetDefault} {
+		setups, teardowns := make([]time.Duration, 0, n), make([]time.Duration, 0, n)
+		for i := range n {
+			o := networking.Options{
+				PodDir:        filepath.Join(tmp, fmt.Sprintf("%s-%d", mode, i)),
+				UUID:          fmt.Sprintf("saturn-bench-%s-%d-%d", mode, os.Getpid(), i),
+				Nets:          []networking.NetRequest{{Name: mode}},
+				PluginDirs:    []string{plugins},
+				NetnsDir:      netnsDir,
+				IPAMDataDir:   filepath.Join(tmp, "ipam"),
+				DefaultSubnet: "172.31.253.0/24",
+			}
+			if err := os.Mkdir(o.PodDir, 0o755); err != nil {
+				return err
+			}
+			s, t, err := once(o)
+			if err != nil {
+				return fmt.Errorf("--net=%s: %w", mode, err)
+			}
+			setups, teardowns = append(setups, s), append(teardowns, t)
+		}
+		s, t := median(setups), median(teardowns)
+		fmt.Printf("%-10s %8.1f %8.1f %8.1f\n", mode, ms(s), ms(t), ms(s+t))
+		if mode == networking.NetNone {
+			base = s
+		} else {
+			fmt.Printf("--net=default adds %.1f ms to pod start over --net=none (goal < 25 ms)\n", ms(s-base))
+		}
+	}
+	return nil
+}
+
+func once(o networking.Options) (setup, teardown time.Duration, err error) {
+	ctx := context.Background()
+	start := time.Now()
+	p, err := networking.Setup(ctx, o)
+	if err != nil {
+		return 0, 0, err
+	}
+	setup = time.Since(start)
+	start = time.Now()
+	err = p.Teardown(ctx)
+	return setup, time.Since(start), err
+}
+
+func median(ds []time.Duration) time.Duration {
+	slices.Sort(ds)
+	return ds[len(ds)/2]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -1,0 +1,192 @@
+// Command run times pod start: `saturn run` of a one-app pod whose app is
+// /bin/true, against `runc run` and `crun run` of the same root filesystem,
+// interleaved in the same run, and prints the medians and the ratios.
+//
+// saturn runs with --net=none, like the OCI default config (new network,
+// PID, IPC, UTS and mount namespaces); every runtime starts and tears down
+// the whole container each time.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"syscall"
+	"time"
+)
+
+func main() {
+	saturn := flag.String("saturn", "bin/saturn", "saturn binary")
+	busybox := flag.String("busybox", "/bin/busybox", "static busybox for the root filesystem")
+	stub := flag.String("stub", "", "a stage1 that runs nothing (tests/stage1-stub): times stage0's share")
+	stubApp := flag.String("stub-app", "", "the app image the stub stage1 wants (saturn.test/stub-app)")
+	n := flag.Int("n", 30, "runs of each runtime")
+	flag.Parse()
+	runtime.LockOSThread() // see hideUnifiedCgroup
+	if err := run(*saturn, *busybox, *stub, *stubApp, *n); err != nil {
+		fmt.Fprintln(os.Stderr, "bench run:", err)
+		os.Exit(1)
+	}
+}
+
+type contender struct {
+	name  string
+	cmd   func(i int) *exec.Cmd
+	times []time.Duration
+}
+
+func run(saturn, busybox, stub, stubApp string, n int) error {
+	dir, err := os.MkdirTemp("", "saturn-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bundle := filepath.Join(dir, "bundle")
+	rootfs := filepath.Join(bundle, "rootfs")
+	if err := makeRootfs(rootfs, busybox); err != nil {
+		return err
+	}
+	aci := filepath.Join(dir, "true.aci")
+	data := filepath.Join(dir, "data")
+	if err := sh(saturn, "image", "build", rootfs, aci, "--name", "saturn.io/bench/true", "--label", "os=linux", "--label", "arch=amd64", "--exec", "/bin/true"); err != nil {
+		return err
+	}
+	// The first run imports the images; it is not timed.
+	if err := sh(saturn, "--dir", data, "run", "--net=none", aci); err != nil {
+		return err
+	}
+	defer sh(saturn, "--dir", data, "gc", "--grace-period=0s")
+	rts := []*contender{{name: "saturn", cmd: func(int) *exec.Cmd {
+		return exec.Command(saturn, "--dir", data, "run", "--net=none", "saturn.io/bench/true")
+	}}}
+	if stub != "" && stubApp != "" {
+		if err := sh(saturn, "--dir", data, "run", "--net=none", "--stage1-path="+stub, stubApp); err != nil {
+			return err
+		}
+		rts = append(rts, &contender{name: "stage0", cmd: func(int) *exec.Cmd {
+			return exec.Command(saturn, "--dir", data, "run", "--net=none", "--stage1-path="+stub, "saturn.test/stub-app")
+		}})
+	}
+	for _, oci := range []string{"runc", "crun"} {
+		if _, err := exec.LookPath(oci); err != nil {
+			fmt.Printf("%s not installed: skipped (make deps-bench installs it)\n", oci)
+			continue
+		}
+		args := []string{"run", "--bundle", bundle}
+		rts = append(rts, &contender{name: oci, cmd: func(i int) *exec.Cmd {
+			return exec.Command(oci, append(args, fmt.Sprintf("saturn-bench-%d-%s-%d", os.Getpid(), oci, i))...)
+		}})
+	}
+	if err := hideUnifiedCgroup(); err != nil {
+		return err
+	}
+	if err := ociConfig(bundle); err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		for _, rt := range rts {
+			c := rt.cmd(i)
+			start := time.Now()
+			if out, err := c.CombinedOutput(); err != nil {
+				return fmt.Errorf("%s: %v\n%s", rt.name, err, out)
+			}
+			rt.times = append(rt.times, time.Since(start))
+		}
+	}
+	report(rts, n)
+	return nil
+}
+
+func report(rts []*contender, n int) {
+	fmt.Printf("start to exit of /bin/true, %d runs each, interleaved (median, min):\n", n)
+	med := map[string]time.Duration{}
+	for _, rt := range rts {
+		slices.Sort(rt.times)
+		med[rt.name] = rt.times[len(rt.times)/2]
+		fmt.Printf("  %-7s %8.2f ms  %8.2f ms\n", rt.name, ms(med[rt.name]), ms(rt.times[0]))
+	}
+	for _, rt := range rts[1:] {
+		if rt.name == "stage0" {
+			fmt.Printf("  stage0 (saturn with a stage1 that runs nothing) is %.0f%% of saturn's time\n", 100*float64(med["stage0"])/float64(med["saturn"]))
+			continue
+		}
+		fmt.Printf("  saturn / %s = %.2f\n", rt.name, float64(med["saturn"])/float64(med[rt.name]))
+	}
+}
+
+// hideUnifiedCgroup: crun refuses a hybrid host whose cgroup2 tree has a
+// controller ("drop all controllers from cgroupv2"). The benchmark's
+// children then start from a private mount namespace without that tree, so
+// every runtime sees the same v1-only host. Namespaces are per thread: the
+// main goroutine stays locked to this thread, and forks every child from it.
+func hideUnifiedCgroup() error {
+	const unified = "/sys/fs/cgroup/unified"
+	var st syscall.Statfs_t
+	if syscall.Statfs(unified, &st) != nil || st.Type != 0x63677270 {
+		return nil
+	}
+	if err := syscall.Unshare(syscall.CLONE_NEWNS | syscall.CLONE_FS); err != nil {
+		return err
+	}
+	if err := syscall.Mount("", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, ""); err != nil {
+		return err
+	}
+	fmt.Println("(hybrid cgroups: the runtimes run without the cgroup2 tree, which crun refuses)")
+	return syscall.Unmount(unified, syscall.MNT_DETACH)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// makeRootfs is busybox and /bin/true.
+func makeRootfs(rootfs, busybox string) error {
+	if err := os.MkdirAll(filepath.Join(rootfs, "bin"), 0o755); err != nil {
+		return err
+	}
+	b, err := os.ReadFile(busybox)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(rootfs, "bin/busybox"), b, 0o755); err != nil {
+		return err
+	}
+	return os.Symlink("busybox", filepath.Join(rootfs, "bin/true"))
+}
+
+// ociConfig writes `runc spec`'s default config, running /bin/true without
+// a terminal.
+func ociConfig(bundle string) error {
+	c := exec.Command("runc", "spec")
+	c.Dir = bundle
+	if out, err := c.CombinedOutput(); err != nil {
+		return fmt.Errorf("runc spec: %v\n%s", err, out)
+	}
+	p := filepath.Join(bundle, "config.json")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return err
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		return err
+	}
+	proc := cfg["process"].(map[string]any)
+	proc["terminal"] = false
+	proc["args"] = []string{"/bin/true"}
+	b, err = json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(p, b, 0o644)
+}
+
+func sh(name string, args ...string) error {
+	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("%s %v: %v\n%s", name, args, err, out)
+	}
+	return nil
+}

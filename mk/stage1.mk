@@ -1,0 +1,50 @@
+# stage1: the default stage1 image (bin/stage1.aci), the probe test app and
+# its image, the demo and the start-time benchmark.
+#
+# The stage1 rootfs holds one static binary; /init, /enter, /gc and /stop are
+# links to it (it dispatches on its name).
+S1_DIR    := $(BUILD)/stage1
+S1_SRC    := $(shell find stage1 internal -name '*.go' ! -name '*_test.go' 2>/dev/null)
+S1_ARCH   := $(shell $(GO) env GOARCH)
+S1_LABELS := --label os=linux --label arch=$(S1_ARCH)
+S1_IFACE  := 4
+PROBE_DIR := $(BUILD)/test/probe-image
+
+IMAGES   += $(BIN)/stage1.aci
+TESTBINS += $(BUILD)/test/probe $(S1_DIR)/rootfs/stage1 $(BUILD)/test/probe.aci
+BENCHES  += bench-run
+
+$(S1_DIR)/rootfs/stage1: $(S1_SRC) go.mod
+	mkdir -p $(S1_DIR)/rootfs
+	$(STATIC) -o $@ ./stage1/cmd/stage1
+	for e in init enter gc stop; do ln -sfn stage1 $(S1_DIR)/rootfs/$$e; done
+
+$(BIN)/stage1.aci: $(S1_DIR)/rootfs/stage1 $(SATURN)
+	$(SATURN) image build $(S1_DIR)/rootfs $@ --name saturn.io/stage1 $(S1_LABELS) \
+		--label version=$(VERSION) \
+		--annotation coreos.com/rkt/stage1/run=/init \
+		--annotation coreos.com/rkt/stage1/enter=/enter \
+		--annotation coreos.com/rkt/stage1/gc=/gc \
+		--annotation coreos.com/rkt/stage1/stop=/stop \
+		--annotation coreos.com/rkt/stage1/interface-version=$(S1_IFACE)
+
+$(BUILD)/test/probe: $(wildcard tests/probe/*.go)
+	$(STATIC) -o $@ ./tests/probe
+
+# The probe image: the probe and a static busybox (sh, true, sleep, ...).
+$(BUILD)/test/probe.aci: $(BUILD)/test/probe $(SATURN)
+	rm -rf $(PROBE_DIR) && mkdir -p $(PROBE_DIR)/bin $(PROBE_DIR)/etc $(PROBE_DIR)/tmp
+	cp $(BUILD)/test/probe $(PROBE_DIR)/bin/probe
+	cp /bin/busybox $(PROBE_DIR)/bin/busybox
+	for c in sh true false sleep cat ls echo id; do ln -s busybox $(PROBE_DIR)/bin/$$c; done
+	printf 'root:x:0:0:root:/root:/bin/sh\nprobe:x:1234:2345:probe:/:/bin/sh\n' > $(PROBE_DIR)/etc/passwd
+	printf 'root:x:0:\nprobe:x:2345:\nextra:x:3456:probe\n' > $(PROBE_DIR)/etc/group
+	$(SATURN) image build $(PROBE_DIR) $@ --name saturn.io/test/probe $(S1_LABELS) --exec /bin/probe
+
+.PHONY: demo-run bench-run
+demo-run: $(BIN)/stage1.aci
+	SATURN=$(SATURN) ./scripts/demo-pod
+
+bench-run: $(BIN)/stage1.aci $(BUILD)/test/stage1-stub.aci $(BUILD)/test/stub-app.aci
+	$(GO) run ./bench/run -saturn $(SATURN) -busybox /bin/busybox \
+		-stub $(BUILD)/test/stage1-stub.aci -stub-app $(BUILD)/test/stub-app.aci

@@ -1,0 +1,79 @@
+package stage0
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/saturnpod/saturn/stage0/pod"
+)
+
+// annotationAppRoots, set to "stage1" in a stage1 image manifest, says the
+// stage1 mounts each app's root itself from appsinfo/<app>/lowerdir (as
+// saturn's stage1 does). Without it stage0 does what rkt's stage0 did for
+// a stage1 written to rkt's interface: it mounts each app's root at
+// opt/stage2/<app>/rootfs in the stage1 root, beside the app's manifest.
+const annotationAppRoots = "saturn.io/stage1/app-roots"
+
+// appRoot is one app root stage0 mounts for a rkt stage1.
+type appRoot struct {
+	name  string
+	lower string // the app's rendered tree
+}
+
+// rktAppRoots lists the app roots to mount for stage1; none when it
+// mounts them itself.
+func rktAppRoots(pd *pod.Pod, s1 *stage1Info) ([]appRoot, error) {
+	if v, _ := s1.manifest.Annotations.Get(annotationAppRoots); v == "stage1" {
+		return nil, nil
+	}
+	apps, err := pd.Apps()
+	if err != nil {
+		return nil, err
+	}
+	var roots []appRoot
+	for _, a := range apps {
+		b, err := os.ReadFile(filepath.Join(pod.AppInfoPath(pd.Path(), a.Name), "lowerdir"))
+		if err != nil {
+			return nil, fmt.Errorf("app %s: %w", a.Name, err)
+		}
+		roots = append(roots, appRoot{name: a.Name, lower: strings.TrimSpace(string(b))})
+	}
+	return roots, nil
+}
+
+// mountAppRoots mounts each app root at opt/stage2/<app>/rootfs of the
+// mounted stage1 root: an overlay of the app's tree with upper and work
+// dirs of its own under overlay/.rkt-stage2 (a name no app can have), so
+// they never meet the dirs a saturn stage1 uses.
+func (m stage1Mount) mountAppRoots() error {
+	root := pod.Stage1RootfsPath(m.podDir)
+	for _, a := range m.apps {
+		ov := filepath.Join(m.podDir, "overlay", ".rkt-stage2", a.name)
+		upper, work := filepath.Join(ov, "upper"), filepath.Join(ov, "work")
+		dir := filepath.Join(root, "opt", "stage2", a.name)
+		for _, d := range []string{upper, work, filepath.Join(dir, "rootfs")} {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return fmt.Errorf("app %s root: %w", a.name, err)
+			}
+		}
+		mf, err := os.ReadFile(filepath.Join(pod.AppInfoPath(m.podDir, a.name), "manifest"))
+		if err != nil {
+			return fmt.Errorf("app %s manifest: %w", a.name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "manifest"), mf, 0o644); err != nil {
+			return fmt.Errorf("app %s manifest: %w", a.name, err)
+		}
+		opts, err := overlayOpts(a.lower, upper, work)
+		if err != nil {
+			return err
+		}
+		if err := unix.Mount("overlay", filepath.Join(dir, "rootfs"), "overlay", 0, opts); err != nil {
+			return fmt.Errorf("mount app %s root: %w", a.name, err)
+		}
+	}
+	return nil
+}

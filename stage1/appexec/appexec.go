@@ -1,0 +1,206 @@
+// Package appexec is the last step before an app (or an event handler, or
+// enter's command) runs: a small helper process, the stage1 binary re-exec'd
+// as "saturn-app-exec", that joins the app's namespaces and cgroup, takes on
+// the app's confinement (package isolation) and execs the program in place.
+//
+// Why a helper: Go cannot run code between fork and exec, and the app's
+// user, capabilities, no_new_privs and seccomp filter must be set by the
+// process that execs. The helper is exec'd from stage1's own mount
+// namespace (never from inside the app's root, which the app controls) and
+// only then joins the app's mount namespace, so no path inside the pod can
+// substitute the binary that runs with stage1's privileges.
+//
+// Parent and helper talk over a socketpair (the helper's fd 3): the parent
+// sends a Spec as JSON, with the namespace fds to join attached
+// (SCM_RIGHTS), and closes its write side; the helper answers with an error
+// message, or with nothing: the socket is close-on-exec, so end of file
+// without a message means the exec succeeded. Since nothing but the socket
+// is fixed at fork time, a parent can start the helper early and let its
+// start-up overlap the building of the app's root.
+package appexec
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/saturnpod/saturn/internal/errdefs"
+	"github.com/saturnpod/saturn/stage1/cgroups"
+	"github.com/saturnpod/saturn/stage1/isolation"
+)
+
+// Name is the helper's argv[0]; the stage1 binary dispatches on it.
+const Name = "saturn-app-exec"
+
+// Spec is what the helper does.
+type Spec struct {
+	Argv []string `json:"argv"`
+	Env  []string `json:"env"`
+	Dir  string   `json:"dir"`
+	// Isolation is the confinement: user, groups, capabilities, ...
+	Isolation isolation.Config `json:"isolation"`
+	// Cgroup and App: the helper joins the app's cgroup (in every hierarchy).
+	Cgroup *cgroups.Pod `json:"cgroup,omitempty"`
+	App    string       `json:"app"`
+	// NewCgroupNS makes a cgroup namespace rooted at the app's cgroup (for
+	// the app; enter joins the app's instead).
+	NewCgroupNS bool `json:"newCgroupNS,omitempty"`
+}
+
+// maxNS bounds the namespace fds a spec comes with.
+const maxNS = 8
+
+// Files builds the helper's fd table: stdio and the socket.
+func Files(stdio [3]uintptr, sock int) []uintptr {
+	return append(stdio[:], uintptr(sock))
+}
+
+// Socketpair makes the parent's and the helper's ends of the channel.
+func Socketpair() (parent, child int, err error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return -1, -1, fmt.Errorf("socketpair: %w", err)
+	}
+	return fds[0], fds[1], nil
+}
+
+// Handshake sends spec and the namespaces to join (in order; the mount
+// namespace last) to a started helper, and waits until it has exec'd (nil)
+// or failed (its message). It closes sock.
+func Handshake(sock int, spec *Spec, ns []int) error {
+	f := os.NewFile(uintptr(sock), "app-exec")
+	defer f.Close()
+	b, err := json.Marshal(spec)
+	if err != nil {
+		return err
+	}
+	if err := unix.Sendmsg(sock, b, unix.UnixRights(ns...), nil, 0); err != nil {
+		return fmt.Errorf("send spec to helper: %w", err)
+	}
+	if err := unix.Shutdown(sock, unix.SHUT_WR); err != nil {
+		return err
+	}
+	msg, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	if err != nil {
+		return fmt.Errorf("helper: %w", err)
+	}
+	if len(msg) > 0 {
+		return errors.New(strings.TrimSpace(string(msg)))
+	}
+	return nil
+}
+
+// Main is the helper. It only returns on failure, after telling the parent.
+func Main() int {
+	// Not dumpable: the pod's processes may not open /proc/<pid>/exe, mem,
+	// or fds of this process while it still holds stage1's privileges.
+	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
+	sock := os.NewFile(3, "app-exec")
+	err := run(sock)
+	fmt.Fprintf(sock, "%v\n", err)
+	return 254
+}
+
+func run(sock *os.File) error {
+	ns, first, err := recvNS(int(sock.Fd()))
+	if err != nil {
+		return err
+	}
+	var spec Spec
+	in := io.MultiReader(bytes.NewReader(first), io.LimitReader(sock, 16<<20))
+	if err := json.NewDecoder(in).Decode(&spec); err != nil {
+		return fmt.Errorf("read spec: %w: %w", err, errdefs.ErrInvalid)
+	}
+	// Nothing but stdio reaches the program; the socket closing at exec is
+	// what tells the parent the exec happened.
+	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
+		return fmt.Errorf("close_range: %w", err)
+	}
+	if spec.Cgroup != nil {
+		if err := spec.Cgroup.Add(spec.App, os.Getpid()); err != nil {
+			return fmt.Errorf("join app cgroup: %w", err)
+		}
+	}
+	return enterAndExec(&spec, ns)
+}
+
+// recvNS reads the first message: the start of the spec and the fds.
+func recvNS(sock int) (ns []int, first []byte, err error) {
+	buf := make([]byte, 64<<10)
+	oob := make([]byte, unix.CmsgSpace(maxNS*4))
+	n, oobn, _, _, err := unix.Recvmsg(sock, buf, oob, unix.MSG_CMSG_CLOEXEC)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read spec: %w", err)
+	}
+	msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
+	if err != nil {
+		return nil, nil, fmt.Errorf("read namespaces: %w", err)
+	}
+	for _, m := range msgs {
+		fds, err := unix.ParseUnixRights(&m)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read namespaces: %w", err)
+		}
+		ns = append(ns, fds...)
+	}
+	return ns, buf[:n], nil
+}
+
+// enterAndExec joins the namespaces and execs, on one locked thread.
+func enterAndExec(spec *Spec, ns []int) error {
+	runtime.LockOSThread() // for good: namespaces and confinement are per thread
+	if err := unix.Unshare(unix.CLONE_FS); err != nil {
+		return fmt.Errorf("unshare fs: %w", err)
+	}
+	for i, fd := range ns {
+		if err := unix.Setns(fd, 0); err != nil {
+			return fmt.Errorf("join namespace %d: %w", i, err)
+		}
+	}
+	if spec.NewCgroupNS {
+		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+			return fmt.Errorf("new cgroup namespace: %w", err)
+		}
+	}
+	if err := unix.Chdir(spec.Dir); err != nil {
+		return fmt.Errorf("working directory %s: %w: %w", spec.Dir, err, errdefs.ErrNotFound)
+	}
+	argv0, err := lookPath(spec.Argv[0], spec.Env)
+	if err != nil {
+		return err
+	}
+	return spec.Isolation.Exec(argv0, spec.Argv, spec.Env)
+}
+
+// lookPath finds a command without a slash in the PATH of env, inside the
+// root the thread now has.
+func lookPath(cmd string, env []string) (string, error) {
+	if strings.Contains(cmd, "/") {
+		return cmd, nil
+	}
+	path := ""
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = v
+		}
+	}
+	for _, dir := range strings.Split(path, ":") {
+		if dir == "" {
+			continue
+		}
+		p := dir + "/" + cmd
+		var st syscall.Stat_t
+		if syscall.Stat(p, &st) == nil && st.Mode&syscall.S_IFMT == syscall.S_IFREG && st.Mode&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s: not in PATH %s: %w", cmd, path, errdefs.ErrNotFound)
+}

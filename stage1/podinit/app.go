@@ -1,0 +1,299 @@
+package podinit
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/appc/spec/schema"
+	"golang.org/x/sys/unix"
+
+	"github.com/saturnpod/saturn/stage1/appexec"
+	"github.com/saturnpod/saturn/stage1/appproc"
+	"github.com/saturnpod/saturn/stage1/approot"
+	"github.com/saturnpod/saturn/stage1/cgroups"
+	"github.com/saturnpod/saturn/stage1/isolation"
+	"github.com/saturnpod/saturn/stage1/nsthread"
+	"github.com/saturnpod/saturn/stage1/podstate"
+	"github.com/saturnpod/saturn/stage1/reaper"
+)
+
+// runApp runs one app from setup to its post-stop handlers, records its
+// exit code and returns it. started is called once the app runs (or failed
+// to start).
+func (p *pod) runApp(ra *schema.RuntimeApp, started func()) int {
+	name := ra.Name.String()
+	once := sync.OnceFunc(started)
+	defer once()
+	code, err := p.appLife(ra, name, once)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "saturn: app %s: %v\n", name, err)
+	}
+	return code
+}
+
+func (p *pod) appLife(ra *schema.RuntimeApp, name string, started func()) (int, error) {
+	// The helper's start-up overlaps the building of the root.
+	h, err := p.spawn(p.appStdio(), true)
+	if err != nil {
+		return p.record(name, 254), err
+	}
+	mntns, spec, err := p.prepare(ra, name)
+	if err != nil {
+		h.abort()
+		return p.record(name, 254), err
+	}
+	defer unix.Close(mntns)
+	p.log.Debug("app root ready", "app", name, "elapsed", time.Since(p.began))
+	if err := p.hooks(ra, spec, mntns, "pre-start"); err != nil {
+		h.abort()
+		return p.record(name, 254), err
+	}
+	spec.NewCgroupNS = true
+	if err := h.exec(spec, mntns); err != nil {
+		return p.record(name, 254), err
+	}
+	if pid, err := hostPid(h.pidfd); err == nil {
+		// enter finds the app by this host PID.
+		podstate.WriteInt(podstate.AppPidFile(name), pid)
+	}
+	p.setRunning(name, h.pidfd)
+	started()
+	p.log.Debug("app started", "app", name, "elapsed", time.Since(p.began))
+	code := reaper.ExitCode(<-h.done)
+	p.log.Debug("app exited", "app", name, "code", code, "elapsed", time.Since(p.began))
+	os.Remove(podstate.AppPidFile(name))
+	noHooks := p.clearRunning(name)
+	unix.Close(h.pidfd)
+	p.record(name, code)
+	if !noHooks {
+		if err := p.hooks(ra, spec, mntns, "post-stop"); err != nil {
+			fmt.Fprintf(os.Stderr, "saturn: app %s: %v\n", name, err)
+		}
+	}
+	return code, nil
+}
+
+// record writes the app's exit code where stage0 reads it.
+func (p *pod) record(name string, code int) int {
+	if err := podstate.WriteInt(podstate.StatusFile(name), code); err != nil {
+		fmt.Fprintf(os.Stderr, "saturn: app %s: record exit status: %v\n", name, err)
+	}
+	return code
+}
+
+// prepare builds the app's root in a new mount namespace (on a thread of
+// its own) and computes how to exec the app. It returns the namespace.
+func (p *pod) prepare(ra *schema.RuntimeApp, name string) (int, *appexec.Spec, error) {
+	cgs, err := p.appCgroup(ra, name)
+	if err != nil {
+		return -1, nil, err
+	}
+	rs, err := p.rootSpec(ra, name)
+	if err != nil {
+		return -1, nil, err
+	}
+	rs.Cgroups = cgs
+	if err := os.MkdirAll(podstate.AppDir(name), 0o700); err != nil {
+		return -1, nil, err
+	}
+	mntns := -1
+	var proc *appproc.Proc
+	err = nsthread.Run(func() error {
+		if mntns, err = approot.Setup(rs); err != nil {
+			return err
+		}
+		// The thread's root is the app's now: users, groups and the
+		// working dir are looked up in the image.
+		proc, err = appproc.Resolve(ra.App, name)
+		return err
+	})
+	if err != nil {
+		if mntns >= 0 {
+			unix.Close(mntns)
+		}
+		return -1, nil, err
+	}
+	spec, err := p.execSpec(ra, name, proc)
+	if err != nil {
+		unix.Close(mntns)
+		return -1, nil, err
+	}
+	return mntns, spec, nil
+}
+
+// appCgroup makes the app's cgroup with its limits and lists its dirs.
+func (p *pod) appCgroup(ra *schema.RuntimeApp, name string) ([]approot.CgroupDir, error) {
+	if p.cgroup == nil {
+		return nil, nil
+	}
+	limits, err := cgroups.LimitsFromIsolators(ra.App.Isolators)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.cgroup.CreateApp(name, limits); err != nil {
+		return nil, err
+	}
+	var dirs []approot.CgroupDir
+	for ctrls, dir := range p.cgroup.Dirs {
+		dirs = append(dirs, approot.CgroupDir{Name: ctrls, Dir: filepath.Join(dir, name)})
+	}
+	return dirs, nil
+}
+
+func (p *pod) rootSpec(ra *schema.RuntimeApp, name string) (*approot.Spec, error) {
+	lower, err := os.ReadFile(filepath.Join("appsinfo", name, "lowerdir"))
+	if err != nil {
+		return nil, fmt.Errorf("app tree: %w", err)
+	}
+	mounts, err := approot.Mounts(p.pm, ra, func(vol string) string { return filepath.Join(p.dir, podstate.VolumeDir(vol)) })
+	if err != nil {
+		return nil, err
+	}
+	ov := filepath.Join(p.dir, "overlay", name)
+	return &approot.Spec{
+		Root:       filepath.Join(p.dir, podstate.AppRootDir(name)),
+		Lower:      strings.TrimSpace(string(lower)),
+		Upper:      filepath.Join(ov, "upper"),
+		Work:       filepath.Join(ov, "work"),
+		Hostname:   p.flags.Hostname,
+		DNS:        p.flags.DNS,
+		Stage1Root: filepath.Join(p.dir, "stage1/rootfs"),
+		Console:    p.flags.Interactive && isTerminal(int(p.stdin.Fd())),
+		Mounts:     mounts,
+	}, nil
+}
+
+// execSpec is how the app (and its handlers, and enter) exec, saved for enter.
+func (p *pod) execSpec(ra *schema.RuntimeApp, name string, proc *appproc.Proc) (*appexec.Spec, error) {
+	iso, err := isolation.FromIsolators(ra.App.Isolators, isolation.Insecure{
+		Capabilities: p.flags.DisableCaps, Seccomp: p.flags.DisableSeccomp,
+	})
+	if err != nil {
+		return nil, err
+	}
+	iso.UID, iso.GID, iso.Groups = proc.Cred.Uid, proc.Cred.Gid, proc.Cred.Groups
+	spec := &appexec.Spec{Argv: proc.Argv, Env: proc.Env, Dir: proc.Dir, Isolation: iso, App: name, Cgroup: p.cgroup}
+	b, err := json.Marshal(spec)
+	if err != nil {
+		return nil, err
+	}
+	return spec, podstate.WriteAtomic(podstate.AppExecFile(name), b)
+}
+
+// hooks runs the app's event handlers of one kind, in order, in the app's
+// root and confinement; a failing pre-start handler fails the app.
+func (p *pod) hooks(ra *schema.RuntimeApp, spec *appexec.Spec, mntns int, kind string) error {
+	for _, h := range ra.App.EventHandlers {
+		if h.Name != kind || len(h.Exec) == 0 {
+			continue
+		}
+		hs := *spec
+		hs.Argv, hs.NewCgroupNS = h.Exec, false
+		hp, err := p.spawn([3]uintptr{p.devNull(), 1, 2}, false)
+		if err == nil {
+			err = hp.exec(&hs, mntns)
+		}
+		if err != nil {
+			return fmt.Errorf("%s handler: %w", kind, err)
+		}
+		if code := reaper.ExitCode(<-hp.done); code != 0 {
+			return fmt.Errorf("%s handler %q exited %d", kind, h.Exec, code)
+		}
+	}
+	return nil
+}
+
+// helper is an exec helper started ahead of its spec (package appexec).
+type helper struct {
+	sock  int
+	done  <-chan unix.WaitStatus
+	pidfd int // the main app's: for stop; -1 for handlers
+}
+
+// spawn starts an exec helper, a child of the pod init (so it already
+// shares the pod's PID, UTS, IPC and network namespaces). A main app gets
+// its own session (and the terminal when interactive) and a pidfd.
+func (p *pod) spawn(stdio [3]uintptr, main bool) (*helper, error) {
+	parent, child, err := appexec.Socketpair()
+	if err != nil {
+		return nil, err
+	}
+	h := &helper{sock: parent, pidfd: -1}
+	sys := &syscall.SysProcAttr{Setsid: true}
+	if main {
+		sys.PidFD = &h.pidfd
+		sys.Setctty = p.flags.Interactive && isTerminal(int(stdio[0]))
+	}
+	attr := &syscall.ProcAttr{Files: appexec.Files(stdio, child), Sys: sys}
+	_, h.done, err = p.reaper.Start("/proc/self/exe", []string{appexec.Name}, attr)
+	unix.Close(child)
+	if err != nil {
+		unix.Close(parent)
+		return nil, err
+	}
+	return h, nil
+}
+
+// exec has the helper join the app's mount namespace and exec spec. On
+// error the helper has ended.
+func (h *helper) exec(spec *appexec.Spec, mntns int) error {
+	err := appexec.Handshake(h.sock, spec, []int{mntns})
+	h.sock = -1
+	if err != nil {
+		h.abort()
+	}
+	return err
+}
+
+// abort ends a helper that will not exec: without a spec it exits.
+func (h *helper) abort() {
+	if h.sock >= 0 {
+		unix.Close(h.sock)
+		h.sock = -1
+	}
+	<-h.done
+	if h.pidfd >= 0 {
+		unix.Close(h.pidfd)
+		h.pidfd = -1
+	}
+}
+
+func (p *pod) appStdio() [3]uintptr { return [3]uintptr{p.stdin.Fd(), 1, 2} }
+
+// devNull is the handlers' stdin: they never read the caller's.
+func (p *pod) devNull() uintptr {
+	if p.flags.Interactive {
+		return 0
+	}
+	return p.stdin.Fd()
+}
+
+// hostPid reads the host PID of a pidfd's process from fdinfo, through
+// the host's /proc that the pod init's mount namespace still has.
+func hostPid(pidfd int) (int, error) {
+	f, err := os.Open("/proc/self/fdinfo/" + strconv.Itoa(pidfd))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "Pid:"); ok {
+			return strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	return 0, fmt.Errorf("no Pid in fdinfo of pidfd %d", pidfd)
+}
+
+func isTerminal(fd int) bool {
+	_, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	return err == nil
+}

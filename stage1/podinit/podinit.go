@@ -1,0 +1,203 @@
+// Package podinit is the pod init: PID 1 of the pod's PID namespace,
+// started by stage1 init in the pod's new namespaces. It builds each app's
+// root and starts the app, reaps every process of the pod, records each
+// app's exit code, stops the other apps when one fails (or when asked), and
+// exits with the pod's exit code once every app has ended.
+package podinit
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sync"
+	"time"
+
+	"github.com/appc/spec/schema"
+	"golang.org/x/sys/unix"
+
+	"github.com/saturnpod/saturn/stage1/cgroups"
+	"github.com/saturnpod/saturn/stage1/network"
+	"github.com/saturnpod/saturn/stage1/podcfg"
+	"github.com/saturnpod/saturn/stage1/podstate"
+	"github.com/saturnpod/saturn/stage1/reaper"
+)
+
+// Name is the pod init's argv[0]: what `ps` and the apps' /proc/1/cmdline show.
+const Name = "saturn-pod-init"
+
+// ForceSignal asks the pod init to kill the apps at once (stop --force);
+// SIGTERM and SIGINT ask for a graceful stop.
+const ForceSignal = unix.SIGUSR1
+
+// Grace is how long apps get between SIGTERM and SIGKILL.
+const Grace = 10 * time.Second
+
+// readyFd is where stage1 init listens for "apps started".
+const readyFd = 3
+
+type pod struct {
+	flags  *podcfg.RunFlags
+	log    *slog.Logger
+	began  time.Time
+	pm     *schema.PodManifest
+	dir    string // absolute pod dir
+	reaper *reaper.Reaper
+	cgroup *cgroups.Pod // nil: no cgroup (stage1 init could not make one)
+	stdin  *os.File
+
+	mu       sync.Mutex
+	running  map[string]int // app → pidfd of its main process
+	stopping bool           // SIGTERM sent; apps starting now get it too
+	killing  bool           // SIGKILL sent
+	noHooks  bool           // stop --force: skip post-stop handlers
+}
+
+// Main runs the pod init with the run entrypoint's arguments.
+func Main(args []string) int {
+	code, err := run(args)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "saturn pod init:", err)
+		return 254
+	}
+	return code
+}
+
+func run(args []string) (int, error) {
+	// The apps share this PID namespace: keep them out of /proc/1's
+	// memory, fds and exe.
+	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
+	p := &pod{reaper: reaper.New(), running: map[string]int{}, began: time.Now()}
+	sigc := make(chan os.Signal, 4)
+	signal.Notify(sigc, unix.SIGTERM, unix.SIGINT, ForceSignal)
+	if err := p.init(args); err != nil {
+		return 0, err
+	}
+	results := make(chan int)
+	var started sync.WaitGroup
+	for i := range p.pm.Apps {
+		started.Add(1)
+		go func() { results <- p.runApp(&p.pm.Apps[i], started.Done) }()
+	}
+	p.log.Debug("pod ready to start apps", "elapsed", time.Since(p.began))
+	go func() {
+		started.Wait()
+		p.log.Debug("apps started", "elapsed", time.Since(p.began))
+		if f := os.NewFile(readyFd, "ready"); f != nil {
+			f.Write([]byte{1})
+			f.Close()
+		}
+	}()
+	code := 0
+	for left := len(p.pm.Apps); left > 0; {
+		select {
+		case c := <-results:
+			left--
+			if c != 0 && code == 0 {
+				code = c // the first failure is the pod's exit code; stop the rest
+				p.stop(unix.SIGTERM, false)
+			}
+		case sig := <-sigc:
+			if sig == ForceSignal {
+				p.stop(unix.SIGKILL, true)
+			} else {
+				p.stop(unix.SIGTERM, false)
+			}
+		}
+	}
+	p.log.Debug("pod init exiting", "code", code, "elapsed", time.Since(p.began))
+	return code, nil
+}
+
+// init prepares what every app shares: mount propagation, hostname,
+// network, status dir, empty volumes, the pod cgroup.
+func (p *pod) init(args []string) error {
+	var err error
+	if p.flags, err = podcfg.ParseRun(args); err != nil {
+		return err
+	}
+	p.log = p.flags.Logger("pod-init")
+	// Nothing mounted in the pod may propagate to the host.
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_SLAVE, ""); err != nil {
+		return fmt.Errorf("make mounts rslave: %w", err)
+	}
+	if err := unix.Sethostname([]byte(p.flags.Hostname)); err != nil {
+		return fmt.Errorf("hostname: %w", err)
+	}
+	nw, err := network.For(p.flags.Net)
+	if err != nil {
+		return err
+	}
+	if err := nw.InPod(); err != nil {
+		return err
+	}
+	if p.dir, err = os.Getwd(); err != nil {
+		return err
+	}
+	if p.pm, err = podcfg.ReadManifest(); err != nil {
+		return err
+	}
+	if p.flags.Interactive && len(p.pm.Apps) != 1 {
+		return fmt.Errorf("--interactive needs a pod of exactly one app, not %d", len(p.pm.Apps))
+	}
+	if p.stdin, err = p.openStdin(); err != nil {
+		return err
+	}
+	if b, err := os.ReadFile(podstate.CgroupFile); err == nil {
+		p.cgroup = &cgroups.Pod{}
+		if err := json.Unmarshal(b, p.cgroup); err != nil {
+			return fmt.Errorf("%s: %w", podstate.CgroupFile, err)
+		}
+	}
+	if err := os.MkdirAll(podstate.StatusDir, 0o755); err != nil {
+		return err
+	}
+	return p.makeEmptyVolumes()
+}
+
+// openStdin is the caller's stdin for an interactive app, else /dev/null.
+func (p *pod) openStdin() (*os.File, error) {
+	if p.flags.Interactive {
+		return os.Stdin, nil
+	}
+	return os.Open(os.DevNull)
+}
+
+// stop signals every running app; a graceful stop turns into SIGKILL after
+// the grace period.
+func (p *pod) stop(sig unix.Signal, noHooks bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.noHooks = p.noHooks || noHooks
+	if sig == unix.SIGKILL {
+		p.killing = true
+	} else if !p.stopping {
+		time.AfterFunc(Grace, func() { p.stop(unix.SIGKILL, false) })
+	}
+	p.stopping = true
+	for _, fd := range p.running {
+		unix.PidfdSendSignal(fd, sig, nil, 0)
+	}
+}
+
+// setRunning registers an app's main process for stop, and signals it at
+// once if the pod is already stopping.
+func (p *pod) setRunning(app string, pidfd int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.running[app] = pidfd
+	switch {
+	case p.killing:
+		unix.PidfdSendSignal(pidfd, unix.SIGKILL, nil, 0)
+	case p.stopping:
+		unix.PidfdSendSignal(pidfd, unix.SIGTERM, nil, 0)
+	}
+}
+
+func (p *pod) clearRunning(app string) (noHooks bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.running, app)
+	return p.noHooks
+}

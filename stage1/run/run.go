@@ -1,0 +1,158 @@
+// Package run is stage1 init, the run entrypoint. stage0 execs it, so it
+// keeps stage0's PID (under systemd, the unit's main process) for the pod's
+// whole life: it holds the pod lock, makes the pod cgroup and network,
+// starts the pod init in the pod's new namespaces, forwards SIGTERM and
+// SIGINT to it, and exits with its exit code, the pod's.
+package run
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/saturnpod/saturn/stage1/cgroups"
+	"github.com/saturnpod/saturn/stage1/network"
+	"github.com/saturnpod/saturn/stage1/podcfg"
+	"github.com/saturnpod/saturn/stage1/podinit"
+	"github.com/saturnpod/saturn/stage1/podstate"
+)
+
+// Main runs stage1 init and returns the pod's exit code.
+func Main(args []string) int {
+	code, err := run(args)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "saturn stage1:", err)
+		return 254
+	}
+	return code
+}
+
+func run(args []string) (int, error) {
+	// The pod init dies with the thread that started it (Pdeathsig): keep
+	// that thread, the main one, for the whole run.
+	runtime.LockOSThread()
+	flags, err := podcfg.ParseRun(args)
+	if err != nil {
+		return 0, err
+	}
+	log := flags.Logger("init")
+	start := time.Now()
+	// The pod lock (RKT_LOCK_FD) stays open in this process, but no child
+	// may inherit it, nor anything else stage0 left open.
+	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
+		return 0, fmt.Errorf("close_range: %w", err)
+	}
+	nw, err := network.For(flags.Net)
+	if err != nil {
+		return 0, err
+	}
+	if err := os.MkdirAll(podstate.StateDir, 0o700); err != nil {
+		return 0, err
+	}
+	if err := os.WriteFile(podstate.NetFile, []byte(flags.Net), 0o644); err != nil {
+		return 0, err
+	}
+	cg, err := makeCgroup(flags.UUID)
+	if err != nil {
+		return 0, err
+	}
+	log.Debug("pod cgroup made", "dirs", cg.Dirs, "elapsed", time.Since(start))
+	code, err := runPodInit(args, nw)
+	log.Debug("pod init exited", "code", code, "elapsed", time.Since(start))
+	removeCgroup(cg)
+	log.Debug("pod cgroup removed", "elapsed", time.Since(start))
+	return code, err
+}
+
+// removeCgroup removes the pod cgroup once the pod's processes are gone
+// with its PID namespace: stage1 init first moves itself back to the
+// cgroup it started in (the pod cgroup's parent). gc repeats this after a
+// crash.
+// TODO(cgroups): a Pod.Leave(pid) in package cgroups would own this write.
+func removeCgroup(cg *cgroups.Pod) {
+	pid := []byte(strconv.Itoa(os.Getpid()))
+	for _, dir := range cg.Dirs {
+		if err := os.WriteFile(filepath.Join(filepath.Dir(dir), "cgroup.procs"), pid, 0); err != nil {
+			return // still inside: leave the cgroup to gc
+		}
+	}
+	cg.Remove()
+}
+
+// makeCgroup records the pod cgroup, then creates it with this process in
+// it; the pod init and the apps inherit it.
+func makeCgroup(uuid string) (*cgroups.Pod, error) {
+	sys, err := cgroups.Discover()
+	if err != nil {
+		return nil, err
+	}
+	cg, err := sys.NewPod("saturn-" + uuid)
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(cg)
+	if err != nil {
+		return nil, err
+	}
+	if err := podstate.WriteAtomic(podstate.CgroupFile, b); err != nil {
+		return nil, err
+	}
+	return cg, cg.Create(os.Getpid())
+}
+
+func runPodInit(args []string, nw network.Network) (int, error) {
+	ready, readyW, err := os.Pipe()
+	if err != nil {
+		return 0, err
+	}
+	defer ready.Close()
+	cmd := &exec.Cmd{
+		Path:       "/proc/self/exe",
+		Args:       append([]string{podinit.Name}, args...),
+		Stdin:      os.Stdin,
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		ExtraFiles: []*os.File{readyW},
+		SysProcAttr: &syscall.SysProcAttr{
+			Cloneflags: unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | nw.CloneFlags(),
+			Pdeathsig:  unix.SIGKILL,
+		},
+	}
+	sigc := make(chan os.Signal, 4)
+	signal.Notify(sigc, unix.SIGTERM, unix.SIGINT)
+	if err := cmd.Start(); err != nil {
+		return 0, fmt.Errorf("start pod init: %w", err)
+	}
+	readyW.Close()
+	go func() {
+		// The pod is up once its apps have started: then enter can join.
+		var b [1]byte
+		if n, _ := ready.Read(b[:]); n == 1 {
+			podstate.WriteInt(podstate.PidFile, cmd.Process.Pid)
+		}
+	}()
+	go func() {
+		for sig := range sigc {
+			cmd.Process.Signal(sig)
+		}
+	}()
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return 128 + int(ws.Signal()), nil
+		}
+		return ee.ExitCode(), nil
+	}
+	return 0, err
+}

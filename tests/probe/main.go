@@ -1,0 +1,160 @@
+// Command probe is saturn's test app: a static program that reports, as one
+// JSON object, what it sees from inside a pod (PID, hostname, user, mounts,
+// namespaces, capabilities, seccomp, cgroups, files), then acts as its flags
+// say: write files, sleep, exit with a code. The functional tests and the
+// demo assert on its reports.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Report is what the probe saw.
+type Report struct {
+	App      string              `json:"app"`
+	Args     []string            `json:"args"`
+	Pid      int                 `json:"pid"`
+	Ppid     int                 `json:"ppid"`
+	Pid1     string              `json:"pid1"` // /proc/1/cmdline, argv[0]
+	Hostname string              `json:"hostname"`
+	UID      int                 `json:"uid"`
+	GID      int                 `json:"gid"`
+	Groups   []int               `json:"groups"`
+	Cwd      string              `json:"cwd"`
+	Env      []string            `json:"env"`
+	Mounts   []Mount             `json:"mounts"`
+	NS       map[string]string   `json:"ns"`
+	Status   map[string]string   `json:"status"` // Cap*, NoNewPrivs, Seccomp
+	Cgroup   []string            `json:"cgroup"`
+	Limits   map[string]string   `json:"limits"`
+	Files    map[string]string   `json:"files"`
+	Dirs     map[string][]string `json:"dirs"`
+	Errors   []string            `json:"errors,omitempty"`
+}
+
+// Mount is one line of /proc/self/mountinfo.
+type Mount struct {
+	Point   string `json:"point"`
+	FSType  string `json:"fstype"`
+	Options string `json:"options"`
+}
+
+type list []string
+
+func (l *list) String() string     { return strings.Join(*l, ",") }
+func (l *list) Set(s string) error { *l = append(*l, s); return nil }
+
+func main() {
+	var reads, dirs, writes list
+	out := flag.String("out", "", "also write the report to this file")
+	sleep := flag.Duration("sleep", 0, "sleep this long after reporting")
+	code := flag.Int("exit", 0, "exit code")
+	ignoreTerm := flag.Bool("ignore-term", false, "ignore SIGTERM")
+	quiet := flag.Bool("quiet", false, "do not print the report")
+	flag.Var(&reads, "read", "report this file's content (repeatable)")
+	flag.Var(&dirs, "list", "report this dir's entries (repeatable)")
+	flag.Var(&writes, "write", "PATH=CONTENT: write a file (repeatable)")
+	flag.Parse()
+	if *ignoreTerm {
+		signal.Ignore(syscall.SIGTERM)
+	}
+	r := collect(reads, dirs)
+	for _, w := range writes {
+		p, content, _ := strings.Cut(w, "=")
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			r.Errors = append(r.Errors, err.Error())
+		}
+	}
+	b, _ := json.Marshal(r)
+	if *out != "" {
+		if err := os.WriteFile(*out+".tmp", b, 0o644); err == nil {
+			os.Rename(*out+".tmp", *out)
+		}
+	}
+	if !*quiet {
+		fmt.Printf("PROBE %s\n", b)
+	}
+	time.Sleep(*sleep)
+	os.Exit(*code)
+}
+
+func collect(reads, dirs []string) *Report {
+	r := &Report{
+		App: os.Getenv("AC_APP_NAME"), Args: os.Args, Pid: os.Getpid(), Ppid: os.Getppid(),
+		UID: os.Getuid(), GID: os.Getgid(), Env: os.Environ(),
+		NS: map[string]string{}, Status: map[string]string{}, Limits: map[string]string{},
+		Files: map[string]string{}, Dirs: map[string][]string{},
+	}
+	var err error
+	r.Hostname, _ = os.Hostname()
+	r.Groups, _ = os.Getgroups()
+	r.Cwd, _ = os.Getwd()
+	if b, err := os.ReadFile("/proc/1/cmdline"); err == nil {
+		r.Pid1, _, _ = strings.Cut(string(b), "\x00")
+	}
+	for _, ns := range []string{"pid", "mnt", "uts", "ipc", "net", "cgroup", "user"} {
+		if r.NS[ns], err = os.Readlink("/proc/self/ns/" + ns); err != nil {
+			r.Errors = append(r.Errors, err.Error())
+		}
+	}
+	r.Mounts = mounts()
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			k, v, _ := strings.Cut(line, ":")
+			if strings.HasPrefix(k, "Cap") || k == "NoNewPrivs" || k == "Seccomp" {
+				r.Status[k] = strings.TrimSpace(v)
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/self/cgroup"); err == nil {
+		r.Cgroup = strings.Split(strings.TrimSpace(string(b)), "\n")
+	}
+	for _, f := range []string{"memory/memory.limit_in_bytes", "cpu/cpu.cfs_quota_us", "cpu/cpu.shares", "memory.max", "cpu.max", "cpu.weight"} {
+		if b, err := os.ReadFile("/sys/fs/cgroup/" + f); err == nil {
+			r.Limits[f] = strings.TrimSpace(string(b))
+		}
+	}
+	for _, f := range reads {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			r.Errors = append(r.Errors, err.Error())
+			continue
+		}
+		r.Files[f] = string(b)
+	}
+	for _, d := range dirs {
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			r.Errors = append(r.Errors, err.Error())
+			continue
+		}
+		for _, e := range ents {
+			r.Dirs[d] = append(r.Dirs[d], e.Name())
+		}
+	}
+	return r
+}
+
+func mounts() []Mount {
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		return nil
+	}
+	var ms []Mount
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		pre, post, ok := strings.Cut(line, " - ")
+		f, g := strings.Fields(pre), strings.Fields(post)
+		if !ok || len(f) < 6 || len(g) < 1 {
+			continue
+		}
+		ms = append(ms, Mount{Point: f[4], FSType: g[0], Options: f[5]})
+	}
+	return ms
+}

@@ -1,0 +1,181 @@
+package tests
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// pre-start runs to completion before the app, post-stop after it, both in
+// the app's root (they see its volume at its mount point).
+func TestStage1EventHandlers(t *testing.T) {
+	e := newEnv(t)
+	inTestCgroup(t)
+	aci := customProbe(t, e, nil, "--mount=out:/out",
+		`--event-handler=pre-start=/bin/sh -c "echo pre:$AC_APP_NAME > /out/pre; echo pre-root > /root-marker"`,
+		`--event-handler=post-stop=/bin/sh -c "cat /root-marker /out/app > /out/post"`)
+	outDir := t.TempDir()
+	r := oneProbe(t, e.ok("run", stage1Flag(), "--net=none", "--volume=out,kind=host,source="+outDir, aci,
+		"--", "--read=/out/pre", "--write=/out/app=app ran", "---"))
+	if got := r.Files["/out/pre"]; got != "pre:probe-custom\n" {
+		t.Errorf("app saw pre-start's file as %q", got)
+	}
+	b, err := os.ReadFile(filepath.Join(outDir, "post"))
+	if err != nil || string(b) != "pre-root\napp ran" {
+		t.Errorf("post-stop: %q %v", b, err)
+	}
+	// A failing pre-start fails the app: it never runs.
+	bad := customProbe(t, e, nil, "--mount=out:/out", `--event-handler=pre-start=/bin/false`)
+	e.fails("run", stage1Flag(), "--net=none", "--volume=out,kind=host,source="+outDir, bad, "--", "--write=/out/bad=ran", "---")
+	if _, err := os.Stat(filepath.Join(outDir, "bad")); err == nil {
+		t.Errorf("the app ran although pre-start failed")
+	}
+}
+
+// The pod's exit code is the first failing app's; a failing app stops the
+// others, whose codes are recorded too.
+func TestStage1ExitCodes(t *testing.T) {
+	e := newEnv(t)
+	inTestCgroup(t)
+	aci := probeACI(t)
+	r := e.run("run", stage1Flag(), "--net=none", aci, "--", "--exit=3", "---")
+	if r.code != 3 {
+		t.Fatalf("pod exit %d, want 3\n%s", r.code, r.stderr)
+	}
+	// An exec missing from the image is a runtime error, named.
+	r = e.run("run", stage1Flag(), "--net=none", aci, "--exec=/no/such/binary")
+	if r.code != 254 || !strings.Contains(r.stderr, "/no/such/binary") {
+		t.Errorf("missing exec: exit %d: %s", r.code, r.stderr)
+	}
+	p := e.background(stage1Flag(), "--net=none",
+		aci, "--name=fails", "--exec=/bin/sh", "--", "-c", "sleep 0.3; exit 7", "---",
+		aci, "--name=sleeps", "--", "--sleep=60s", "--quiet", "---")
+	start := time.Now()
+	res := p.wait(t, 30*time.Second)
+	if res.code != 7 {
+		t.Errorf("pod exit %d, want 7 (the failing app's)\n%s", res.code, res.stderr)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the sleeping app was not stopped: pod took %v", d)
+	}
+	if c := e.appExitCode(p.uuid, "fails"); c != "7" {
+		t.Errorf("fails: recorded %q", c)
+	}
+	if c := e.appExitCode(p.uuid, "sleeps"); c != "143" {
+		t.Errorf("sleeps: recorded %q, want 143 (SIGTERM)", c)
+	}
+}
+
+func TestStage1Stop(t *testing.T) {
+	e := newEnv(t)
+	inTestCgroup(t)
+	outDir := t.TempDir()
+	aci := customProbe(t, e, nil, "--mount=out:/out", `--event-handler=post-stop=/bin/sh -c "echo stopped > /out/post"`)
+	p := e.background(stage1Flag(), "--net=none", "--volume=out,kind=host,source="+outDir, aci, "--", "--sleep=60s", "--quiet", "---")
+	e.waitRunning(p)
+	e.ok("stop", p.uuid)
+	res := p.wait(t, 15*time.Second)
+	if res.code != 143 {
+		t.Errorf("stopped pod exit %d, want 143\n%s", res.code, res.stderr)
+	}
+	if c := e.appExitCode(p.uuid, "probe-custom"); c != "143" {
+		t.Errorf("recorded %q", c)
+	}
+	if b, _ := os.ReadFile(filepath.Join(outDir, "post")); string(b) != "stopped\n" {
+		t.Errorf("post-stop after stop: %q", b)
+	}
+}
+
+// --force kills at once, even an app that ignores SIGTERM.
+func TestStage1StopForce(t *testing.T) {
+	e := newEnv(t)
+	inTestCgroup(t)
+	p := e.background(stage1Flag(), "--net=none", probeACI(t), "--", "--sleep=60s", "--ignore-term", "--quiet", "---")
+	e.waitRunning(p)
+	start := time.Now()
+	e.ok("stop", "--force", p.uuid)
+	res := p.wait(t, 15*time.Second)
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("stop --force took %v", d)
+	}
+	if res.code != 137 {
+		t.Errorf("pod exit %d, want 137\n%s", res.code, res.stderr)
+	}
+	if c := e.appExitCode(p.uuid, "probe"); c != "137" {
+		t.Errorf("recorded %q", c)
+	}
+}
+
+// enter runs a command in the app's namespaces, root, cgroup and user.
+func TestStage1Enter(t *testing.T) {
+	e := newEnv(t)
+	inTestCgroup(t)
+	outDir := t.TempDir()
+	os.Chmod(outDir, 0o777) // the app runs as 1234
+	p := e.background(stage1Flag(), "--net=none", "--volume=out,kind=host,source="+outDir,
+		probeACI(t), "--user=1234", "--group=2345", "--mount=volume=out,target=/out", "--", "--sleep=60s", "--out=/out/app.json", "--quiet", "---")
+	e.waitRunning(p)
+	app := readProbe(t, waitFile(t, filepath.Join(outDir, "app.json")))
+	out := e.ok("enter", p.uuid, "/bin/probe", "--write=/tmp/entered=yes")
+	in := oneProbe(t, out)
+	for _, ns := range []string{"pid", "mnt", "uts", "ipc", "net", "cgroup"} {
+		if in.NS[ns] != app.NS[ns] {
+			t.Errorf("enter is not in the app's %s namespace: %s vs %s", ns, in.NS[ns], app.NS[ns])
+		}
+	}
+	if in.UID != 1234 || in.GID != 2345 {
+		t.Errorf("enter runs as %d:%d, the app as 1234:2345", in.UID, in.GID)
+	}
+	if strings.Join(in.Cgroup, ";") != strings.Join(app.Cgroup, ";") {
+		t.Errorf("cgroups differ:\nenter %v\napp   %v", in.Cgroup, app.Cgroup)
+	}
+	for _, k := range []string{"CapBnd", "CapEff", "CapPrm", "CapInh", "CapAmb", "NoNewPrivs", "Seccomp"} {
+		if in.Status[k] != app.Status[k] {
+			t.Errorf("%s: enter %s, app %s", k, in.Status[k], app.Status[k])
+		}
+	}
+	if in.Pid1 != "saturn-pod-init" {
+		t.Errorf("enter sees PID 1 %q", in.Pid1)
+	}
+	// The command's exit code is enter's.
+	if r := e.run("enter", p.uuid, "/bin/sh", "-c", "exit 5"); r.code != 5 {
+		t.Errorf("enter exit %d, want 5: %s", r.code, r.stderr)
+	}
+	e.ok("stop", p.uuid)
+	p.wait(t, 15*time.Second)
+}
+
+// gc after kill -9 of stage1 init: the pod's processes die with it, and gc
+// leaves no cgroup and no mount behind.
+func TestStage1GCAfterKill(t *testing.T) {
+	e := newEnv(t)
+	cg := inTestCgroup(t)
+	p := e.background(stage1Flag(), "--net=none", "--volume=v,kind=empty", probeACI(t), "--mount=volume=v,target=/v", "--", "--sleep=60s", "--quiet", "---")
+	podPid := e.waitRunning(p)
+	if len(podCgroups(cg)) == 0 {
+		t.Fatalf("no pod cgroup while the pod runs")
+	}
+	// saturn exec'd stage1 init: the process we started is it.
+	p.cmd.Process.Kill()
+	p.wait(t, 10*time.Second)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, err := os.Stat("/proc/" + itoa(podPid)); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pod init %d survived stage1 init", podPid)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	e.ok("gc", "--grace-period=0s")
+	e.ok("gc", "--grace-period=0s") // idempotent
+	if left := podCgroups(cg); len(left) != 0 {
+		t.Errorf("cgroups left: %v", left)
+	}
+	if m := mountsWith(t, p.uuid); len(m) != 0 {
+		t.Errorf("mounts left: %v", m)
+	}
+}
