@@ -3,7 +3,8 @@
 #
 # The rootfs holds one static binary; /run, /enter, /gc and /stop are links
 # to it (it dispatches on its name). It speaks the same stage1 interface
-# version as the default stage1.
+# version as the default stage1, and mounts the app's root itself
+# (saturn.io/stage1/app-roots=stage1: stage0 mounts none for it).
 FLY_DIR    := $(BUILD)/stage1-fly
 FLY_SRC    := $(shell find stage1-fly stage1 internal -name '*.go' ! -name '*_test.go' 2>/dev/null)
 FLY_LABELS := --label os=linux --label arch=$(shell $(GO) env GOARCH)
@@ -24,7 +25,8 @@ $(BIN)/stage1-fly.aci: $(FLY_DIR)/rootfs/stage1-fly $(SATURN)
 		--annotation coreos.com/rkt/stage1/enter=/enter \
 		--annotation coreos.com/rkt/stage1/gc=/gc \
 		--annotation coreos.com/rkt/stage1/stop=/stop \
-		--annotation coreos.com/rkt/stage1/interface-version=$(FLY_IFACE)
+		--annotation coreos.com/rkt/stage1/interface-version=$(FLY_IFACE) \
+		--annotation saturn.io/stage1/app-roots=stage1
 
 .PHONY: bench-fly
 bench-fly: $(BIN)/stage1-fly.aci $(BIN)/stage1.aci

@@ -3,11 +3,12 @@
 // without leaks by Teardown, whatever happened in between.
 //
 // stage1 init calls Setup before it starts the pod init, starts the pod
-// init inside Pod's namespace (Pod.Join on the thread that forks it), and
-// stage1 gc calls Teardown. Networks are named by --net (ParseNetList):
-// "default" (ptp, host-local IPAM in 172.16.28.0/24, a default route and IP
-// masquerade), "default-restricted" (ptp, host-local in 172.16.29.0/24, no
-// default route, no masquerade: the pod reaches the host only), "none"
+// init inside Pod's namespace (Pod.Start), and stage1 gc calls Teardown.
+// Networks are named by --net (ParseNetList): "default" (ptp, host-local
+// IPAM in 172.16.28.0/24, a default route, IP masquerade, and portmap when
+// ports are forwarded), "default-restricted" (ptp, host-local in
+// 172.16.29.0/24, no default route, no masquerade: the pod reaches the
+// host only; portmap too when ports are forwarded), "none"
 // (loopback only) and the names of CNI networks in <local-config>/net.d/
 // (.conf, .conflist or .json files, matched by their "name" field; a file
 // there named "default" replaces the built-in one). "host" is stage1's
@@ -15,7 +16,7 @@
 //
 // # The namespace and where it lives
 //
-// Setup creates the namespace from Go (unshare on a throwaway thread, lo
+// Setup creates the namespace from Go (unshare on a locked thread, lo
 // brought up with netlink) and keeps it open. It also bind-mounts it at
 // /run/saturn/netns/<uuid> so that a process other than stage1 init (gc,
 // an operator with nsenter) can reach it by path. stage0 execs stage1 init
@@ -34,11 +35,23 @@
 // addresses.
 //
 // CNI plugins run with CNI_NETNS=/proc/<pid>/fd/<fd> of the open namespace,
-// a path that resolves in any mount namespace of this PID namespace.
+// a path that resolves in any mount namespace of this PID namespace. They
+// are exec'd from the calling thread, which must be in the host's network
+// namespace (Pod.Start puts its thread back there).
 //
-// # Files in <pod dir>/net/
+// # Masquerade
 //
-// state.json: the record Teardown works from, written (temp file and
+// "default" masquerades its subnet with one nftables rule (table ip saturn,
+// comment "saturn: masquerade <subnet>"), added over netlink by the first
+// Setup that needs it and left for the next pods, as a named network leaves
+// its bridge; RemoveSubnetMasquerade removes it. ptp's own per-pod
+// masquerade costs four `nft` execs at setup and more at teardown, over
+// the 25 ms a pod's network may add to its start. Without nf_tables, ptp
+// masquerades per pod after all.
+//
+// # Files in the pod dir
+//
+// net/state.json: the record Teardown works from, written (temp file and
 // rename) before each step that changes the host: the container ID (the
 // pod UUID), the namespace path, and per network its name, interface
 // (eth0, eth1, ...), CNI_ARGS, capability arguments (port mappings), the
@@ -48,10 +61,11 @@
 // prevResult every DEL gets. Teardown removes it once everything is undone,
 // which makes a second Teardown a no-op.
 //
-// info.json: for `status` and `list`, written once all networks are up and
-// kept after teardown. A JSON array of NetInfo:
+// net-info.json: for `status` and `list` (rkt kept it there too), written
+// once all networks are up and kept after teardown. A JSON array of
+// NetInfo:
 //
-//	[{"name":"default","interface":"eth0","ip":"172.16.28.2",
+//	[{"netName":"default","ifName":"eth0","ip":"172.16.28.2",
 //	  "ips":["172.16.28.2/24"],"gateway":"172.16.28.1","mac":"..",
 //	  "dns":{"nameservers":[..],"domain":"..","search":[..],"options":[..]}}]
 //

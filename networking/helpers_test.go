@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -14,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/nftables"
-	"github.com/google/nftables/userdata"
 	"golang.org/x/sys/unix"
 )
 
@@ -184,15 +183,27 @@ var linkName = regexp.MustCompile(`(?m)^\d+: ([^:@]+)`)
 // pod or its addresses, no record.
 func assertClean(t *testing.T, o Options, before hostState, ips []string) {
 	t.Helper()
-	after := snapshot(t)
 	had := map[string]bool{}
 	for _, m := range linkName.FindAllStringSubmatch(before.links, -1) {
 		had[m[1]] = true
 	}
-	for _, m := range linkName.FindAllStringSubmatch(after.links, -1) {
-		if !had[m[1]] && !strings.HasPrefix(m[1], "saturn-test") {
-			t.Errorf("leaked link %s", m[1])
+	// A namespace whose last reference went away is freed by the kernel
+	// a little later, and its veth with it: links get a moment.
+	var after hostState
+	var leaked []string
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		after, leaked = snapshot(t), nil
+		for _, m := range linkName.FindAllStringSubmatch(after.links, -1) {
+			if !had[m[1]] && !strings.HasPrefix(m[1], "saturn-test") {
+				leaked = append(leaked, m[1])
+			}
 		}
+		if len(leaked) == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, l := range leaked {
+		t.Errorf("leaked link %s", l)
 	}
 	netnsPath := filepath.Join(o.NetnsDir, o.UUID)
 	if _, err := os.Stat(netnsPath); err == nil {
@@ -274,31 +285,11 @@ func containsWord(s, word string) bool {
 	return regexp.MustCompile(`\b` + regexp.QuoteMeta(word) + `\b`).MatchString(s)
 }
 
-// removeTestMasq removes the subnet masquerade rules of the test subnets,
-// and the table if nothing else is left in it.
+// removeTestMasq removes the subnet masquerade rules of the test subnets.
 func removeTestMasq() {
-	conn, err := nftables.New()
-	if err != nil {
-		return
-	}
-	table := &nftables.Table{Family: nftables.TableFamilyIPv4, Name: masqTable}
-	chain := &nftables.Chain{Name: masqChain, Table: table}
-	rules, err := conn.GetRules(table, chain)
-	if err != nil {
-		return
-	}
-	left := len(rules)
-	for _, r := range rules {
-		c, _ := userdata.GetString(r.UserData, userdata.TypeComment)
-		for _, sub := range []string{testSubnet, testRestrictedSubnet, testBridgeSubnet} {
-			if c == "saturn: masquerade "+sub {
-				conn.DelRule(r)
-				left--
-			}
+	for _, sub := range []string{testSubnet, testRestrictedSubnet, testBridgeSubnet} {
+		if err := RemoveSubnetMasquerade(sub); err != nil {
+			fmt.Fprintln(os.Stderr, "networking tests: remove masquerade:", err)
 		}
 	}
-	if left == 0 {
-		conn.DelTable(table)
-	}
-	conn.Flush()
 }

@@ -12,11 +12,12 @@ import (
 	"github.com/saturnpod/saturn/internal/errdefs"
 )
 
-// NetInfo is one network of a pod as `status` and `list` show it; info.json
-// holds an array of them. Field names are stable.
+// NetInfo is one network of a pod as `status` and `list` show it;
+// <pod dir>/net-info.json holds an array of them. Field names are stable and
+// those rkt's net-info.json had keep rkt's meaning (netName, ifName, ip).
 type NetInfo struct {
-	Name      string `json:"name"`
-	Interface string `json:"interface"`
+	Name      string `json:"netName"`
+	Interface string `json:"ifName"`
 	// IP is the first address, without prefix length; IPs has them all
 	// in CIDR form.
 	IP      string   `json:"ip,omitempty"`
@@ -65,10 +66,10 @@ func netInfo(name, ifName string, res *current.Result) NetInfo {
 	return ni
 }
 
-// ReadInfo reads <podDir>/net/info.json. A pod without one (host or none
+// ReadInfo reads <podDir>/net-info.json. A pod without one (host or none
 // networking, or a setup that never finished) is errdefs.ErrNotFound.
 func ReadInfo(podDir string) ([]NetInfo, error) {
-	path := filepath.Join(podDir, StateDir, InfoFile)
+	path := filepath.Join(podDir, InfoFile)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w", path, errdefs.ErrNotFound)
@@ -88,5 +89,5 @@ func writeInfo(podDir string, infos []NetInfo) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(podDir, StateDir, InfoFile), b)
+	return writeAtomic(filepath.Join(podDir, InfoFile), b)
 }

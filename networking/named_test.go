@@ -14,6 +14,7 @@ import (
 func bridgeConf(ipamDir string) string {
 	return fmt.Sprintf(`{"cniVersion":"1.0.0","name":"saturn-test-br","plugins":[
 	 {"type":"bridge","bridge":"saturn-test-br0","isGateway":true,"ipMasq":true,
+	  "dns":{"nameservers":["172.31.252.53"],"search":["saturn-test.example"]},
 	  "ipam":{"type":"host-local","ranges":[[{"subnet":%q}]],"dataDir":%q}},
 	 {"type":"firewall"}]}`, testBridgeSubnet, ipamDir)
 }
@@ -32,6 +33,9 @@ func TestSetupNamedBridge(t *testing.T) {
 	ipa, ipb := pa.Networks()[0].IP, pb.Networks()[0].IP
 	if ipb != "172.31.252.50" {
 		t.Errorf("CNI_ARGS IP=172.31.252.50 gave %s", ipb)
+	}
+	if d := pa.DNS(); len(d.Nameservers) != 1 || d.Nameservers[0] != "172.31.252.53" || len(d.Search) != 1 {
+		t.Errorf("DNS from the CNI result: %+v", d)
 	}
 	serve(t, pa, "from a")
 	var got string

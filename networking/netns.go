@@ -55,7 +55,14 @@ func bindNetns(src, path string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	if err := makeShared(dir); err != nil {
+	// Two setups racing here would stack two bind mounts of dir.
+	unlock, err := lockFile(filepath.Join(filepath.Dir(dir), ".netns.lock"))
+	if err != nil {
+		return err
+	}
+	err = makeShared(dir)
+	unlock()
+	if err != nil {
 		return err
 	}
 	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|unix.O_CLOEXEC, 0o444)

@@ -32,7 +32,7 @@ type Options struct {
 	LocalConfigDir string
 	// PluginDirs are searched for CNI plugin binaries, in order.
 	PluginDirs []string
-	// Ports are forwarded from the host by every network whose
+	// Ports are forwarded from the host by the first network whose
 	// configuration has a plugin with the portMappings capability.
 	Ports []PortMapping
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"slices"
 
 	"golang.org/x/sys/unix"
@@ -46,17 +47,31 @@ func (p *Pod) NetnsPath() string { return p.rec.NetnsPath }
 // child in ExtraFiles; Close closes it.
 func (p *Pod) NetnsFile() *os.File { return p.netns }
 
-// Join moves the calling OS thread into the pod's namespace. The caller
-// holds runtime.LockOSThread; a child forked from this thread (exec.Cmd
-// started from the same goroutine) starts inside the namespace.
-func (p *Pod) Join() error {
+// Start starts cmd inside the pod's namespace: it moves the calling OS
+// thread into the namespace, starts cmd (the child inherits the thread's
+// namespace), and moves the thread back. The caller holds
+// runtime.LockOSThread, which also keeps cmd's Pdeathsig tied to a thread
+// that lives on. Moving back matters: a plugin that Teardown later execs
+// from this thread must start in the host's namespace.
+func (p *Pod) Start(cmd *exec.Cmd) error {
 	if p.netns == nil {
 		return fmt.Errorf("networking: the pod netns is gone: %w", os.ErrNotExist)
 	}
+	orig, err := os.Open("/proc/thread-self/ns/net")
+	if err != nil {
+		return err
+	}
+	defer orig.Close()
 	if err := unix.Setns(int(p.netns.Fd()), unix.CLONE_NEWNET); err != nil {
 		return fmt.Errorf("networking: join pod netns: %w", err)
 	}
-	return nil
+	startErr := cmd.Start()
+	if err := unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET); err != nil {
+		// The thread stays in the pod: the caller's lock keeps it from
+		// other goroutines, and it should exit rather than exec plugins.
+		return errors.Join(startErr, fmt.Errorf("networking: leave pod netns: %w", err))
+	}
+	return startErr
 }
 
 // Do runs fn on an OS thread switched into the pod's namespace: sockets fn

@@ -10,11 +10,12 @@ import (
 	"github.com/saturnpod/saturn/internal/errdefs"
 )
 
-// Files under the pod dir (see the package doc).
+// Files in the pod dir (see the package doc): the record in StateDir, the
+// network info beside the pod manifest, where rkt kept it.
 const (
 	StateDir   = "net"
 	recordFile = "state.json"
-	InfoFile   = "info.json"
+	InfoFile   = "net-info.json"
 )
 
 // phase of one network in the record.

@@ -70,14 +70,12 @@ func Setup(ctx context.Context, opts Options) (p *Pod, err error) {
 }
 
 // plan resolves the requested networks into records, interfaces eth0,
-// eth1, ... in order. "none" plans no network: just the namespace.
+// eth1, ... in order. "none" plans no network: just the namespace. Ports
+// go to the first network with a portMappings plugin: two networks
+// forwarding the same host port would fight over it.
 func plan(o Options) ([]netRecord, error) {
 	var nets []netRecord
-	hasPortmap := false
-	capArgs := map[string]any{}
-	if len(o.Ports) > 0 {
-		capArgs["portMappings"] = o.Ports
-	}
+	portsGiven := len(o.Ports) == 0
 	for _, req := range o.Nets {
 		switch req.Name {
 		case NetHost:
@@ -93,13 +91,17 @@ func plan(o Options) ([]netRecord, error) {
 		if err != nil {
 			return nil, fmt.Errorf("network %q: %v: %w", req.Name, err, errdefs.ErrInvalid)
 		}
+		n := netRecord{Name: req.Name, IfName: fmt.Sprintf("eth%d", len(nets)),
+			Args: req.Args, Config: list.Bytes, Phase: phasePending}
 		for _, pl := range list.Plugins {
-			hasPortmap = hasPortmap || pl.Network.Capabilities["portMappings"]
+			if !portsGiven && pl.Network.Capabilities["portMappings"] {
+				n.CapabilityArgs = map[string]any{"portMappings": o.Ports}
+				portsGiven = true
+			}
 		}
-		nets = append(nets, netRecord{Name: req.Name, IfName: fmt.Sprintf("eth%d", len(nets)),
-			Args: req.Args, CapabilityArgs: capArgs, Config: list.Bytes, Phase: phasePending})
+		nets = append(nets, n)
 	}
-	if len(o.Ports) > 0 && !hasPortmap {
+	if !portsGiven {
 		return nil, fmt.Errorf("networking: --port needs a network with a portMappings plugin (default has one): %w", errdefs.ErrInvalid)
 	}
 	return nets, nil

@@ -3,6 +3,9 @@ package networking
 import (
 	"context"
 	"net"
+	"os"
+	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -128,20 +131,53 @@ func TestSetupTwoNetworks(t *testing.T) {
 	assertClean(t, o, before, ips)
 }
 
+// none: a namespace with lo only. The mount goes to HostMountNS when it
+// can be joined, to the current mount namespace when it cannot.
 func TestSetupNone(t *testing.T) {
-	o := testOpts(t, NetRequest{Name: NetNone})
-	before := snapshot(t)
+	for name, hostNS := range map[string]string{"joined": "/proc/self/ns/mnt", "unreachable": "/nonexistent/ns/mnt"} {
+		t.Run(name, func(t *testing.T) {
+			o := testOpts(t, NetRequest{Name: NetNone})
+			o.HostMountNS = hostNS
+			before := snapshot(t)
+			p := mustSetup(t, o)
+			links := inPod(t, p, "ip", "-o", "link")
+			if n := strings.Count(strings.TrimSpace(links), "\n") + 1; n != 1 || !strings.Contains(links, "lo:") || !strings.Contains(links, "UP") {
+				t.Errorf("none: want lo only, up: %s", links)
+			}
+			if _, err := ReadInfo(o.PodDir); err == nil {
+				t.Errorf("none has a net-info.json")
+			}
+			mi, _ := os.ReadFile("/proc/self/mountinfo")
+			if !strings.Contains(string(mi), p.NetnsPath()) {
+				t.Errorf("no mount at %s", p.NetnsPath())
+			}
+			if err := Teardown(context.Background(), o.PodDir, o.PluginDirs); err != nil {
+				t.Fatal(err)
+			}
+			p.Close()
+			assertClean(t, o, before, nil)
+		})
+	}
+}
+
+// Start runs a child in the pod's namespace and leaves the caller's thread
+// where it was.
+func TestPodStart(t *testing.T) {
+	o := testOpts(t, NetRequest{Name: NetDefaultRestricted})
 	p := mustSetup(t, o)
-	links := inPod(t, p, "ip", "-o", "link")
-	if n := strings.Count(strings.TrimSpace(links), "\n") + 1; n != 1 || !strings.Contains(links, "lo:") || !strings.Contains(links, "UP") {
-		t.Errorf("none: want lo only, up: %s", links)
-	}
-	if _, err := ReadInfo(o.PodDir); err == nil {
-		t.Errorf("none has an info.json")
-	}
-	if err := Teardown(context.Background(), o.PodDir, o.PluginDirs); err != nil {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	before, _ := os.Readlink("/proc/thread-self/ns/net")
+	var out strings.Builder
+	cmd := exec.Command("ip", "-o", "-4", "addr", "show", "dev", "eth0")
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := p.Start(cmd); err != nil {
 		t.Fatal(err)
 	}
-	p.Close()
-	assertClean(t, o, before, nil)
+	if err := cmd.Wait(); err != nil || !strings.Contains(out.String(), p.Networks()[0].IP+"/") {
+		t.Errorf("child in the pod: %v: %s", err, out.String())
+	}
+	if after, _ := os.Readlink("/proc/thread-self/ns/net"); after != before {
+		t.Errorf("Start left the thread in %s, was in %s", after, before)
+	}
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/google/nftables/expr"
 	"github.com/google/nftables/userdata"
 	"golang.org/x/sys/unix"
+
+	"github.com/saturnpod/saturn/internal/errdefs"
 )
 
 // The built-in networks masquerade by subnet, with one nftables rule per
@@ -47,10 +49,9 @@ func ensureSubnetMasq(subnet, lockDir string) error {
 	chain := &nftables.Chain{Name: masqChain, Table: table, Type: nftables.ChainTypeNAT,
 		Hooknum: nftables.ChainHookPostrouting, Priority: nftables.ChainPriorityNATSource}
 	comment := masqComment(ipn)
-	rules, err := conn.GetRules(table, chain)
-	if err != nil && !errors.Is(err, unix.ENOENT) {
-		return fmt.Errorf("list nftables rules: %w", err)
-	}
+	// A missing table lists as no rules (or, depending on the kernel, as
+	// an error the library does not wrap): either way, add them.
+	rules, _ := conn.GetRules(table, chain)
 	for _, r := range rules {
 		if c, ok := userdata.GetString(r.UserData, userdata.TypeComment); ok && c == comment {
 			return nil
@@ -99,4 +100,40 @@ func lockFile(path string) (unlock func(), err error) {
 		return nil, err
 	}
 	return func() { f.Close() }, nil
+}
+
+// RemoveSubnetMasquerade removes the masquerade rule of a built-in
+// network's subnet, and table "ip saturn" once it holds no rule. Teardown
+// leaves the rule (other pods of the subnet need it); this is for whoever
+// knows no pod uses the subnet any more, such as the benchmarks.
+func RemoveSubnetMasquerade(subnet string) error {
+	_, ipn, err := net.ParseCIDR(subnet)
+	if err != nil {
+		return fmt.Errorf("subnet %q: %w", subnet, errdefs.ErrInvalid)
+	}
+	conn, err := nftables.New()
+	if err != nil {
+		return err
+	}
+	table := &nftables.Table{Family: nftables.TableFamilyIPv4, Name: masqTable}
+	rules, err := conn.GetRules(table, &nftables.Chain{Name: masqChain, Table: table})
+	if err != nil || len(rules) == 0 {
+		return nil // no table (see ensureSubnetMasq), or an empty one: not ours to judge
+	}
+	left := len(rules)
+	for _, r := range rules {
+		if c, _ := userdata.GetString(r.UserData, userdata.TypeComment); c == masqComment(ipn) {
+			if err := conn.DelRule(r); err != nil {
+				return err
+			}
+			left--
+		}
+	}
+	if left == 0 {
+		conn.DelTable(table)
+	}
+	if err := conn.Flush(); err != nil && !errors.Is(err, unix.ENOENT) {
+		return err
+	}
+	return nil
 }

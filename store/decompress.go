@@ -23,15 +23,15 @@ func decompress(r io.Reader) (io.Reader, string, error) {
 		return nil, "", fmt.Errorf("reading image: %w", err)
 	}
 	switch {
-	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
+	case bytes.HasPrefix(magic, []byte(gzipMagic)):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, "", fmt.Errorf("gzip: %w: %w", err, errdefs.ErrInvalid)
 		}
 		return zr, "gzip", nil
-	case bytes.HasPrefix(magic, []byte("BZh")):
+	case bytes.HasPrefix(magic, []byte(bzip2Magic)):
 		return bzip2.NewReader(br), "bzip2", nil
-	case bytes.HasPrefix(magic, []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}):
+	case bytes.HasPrefix(magic, []byte(xzMagic)):
 		xr, err := xz.NewReader(br)
 		if err != nil {
 			return nil, "", fmt.Errorf("xz: %w: %w", err, errdefs.ErrInvalid)
@@ -39,4 +39,15 @@ func decompress(r io.Reader) (io.Reader, string, error) {
 		return xr, "xz", nil
 	}
 	return br, "tar", nil
+}
+
+const (
+	gzipMagic  = "\x1f\x8b"
+	bzip2Magic = "BZh"
+	xzMagic    = "\xfd7zXZ\x00"
+)
+
+// compressed reports whether an archive starts with a compression magic.
+func compressed(magic []byte) bool {
+	return bytes.HasPrefix(magic, []byte(gzipMagic)) || bytes.HasPrefix(magic, []byte(bzip2Magic)) || bytes.HasPrefix(magic, []byte(xzMagic))
 }

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -138,4 +139,38 @@ func TestDeviceNodesNeedRoot(t *testing.T) {
 	if _, err := c.check(&tar.Header{Name: "rootfs/fifo", Typeflag: tar.TypeFifo}, nil); err != nil {
 		t.Fatalf("fifo refused: %v", err)
 	}
+}
+
+// TestImportFile covers the file path: uncompressed archives are copied in
+// the kernel while hashed, and must be checked exactly as streams are.
+func TestImportFile(t *testing.T) {
+	s, _ := newStore(t)
+	tmp := t.TempDir()
+	big := bytes.Repeat([]byte("0123456789abcdef"), 3<<20) // > one copy chunk
+	good := mkTar(t, mf("example.com/x"), dir("rootfs"), file("rootfs/big", string(big)))
+	p := filepath.Join(tmp, "good.aci")
+	os.WriteFile(p, good, 0o644)
+	id, err := s.ImportFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id2 := mustImport(t, s, good); id2 != id {
+		t.Fatalf("file and stream imports differ: %s %s", id, id2)
+	}
+	blob, _ := os.ReadFile(s.blobPath(id))
+	if !bytes.Equal(blob, good) {
+		t.Fatal("blob differs from the file")
+	}
+	s2, _ := newStore(t)
+	for name, b := range map[string][]byte{
+		"truncated": good[:len(good)/2],
+		"escape":    mkTar(t, mf("example.com/x"), file("rootfs/../../x", "x")),
+	} {
+		p := filepath.Join(tmp, name)
+		os.WriteFile(p, b, 0o644)
+		if _, err := s2.ImportFile(p); !errors.Is(err, errdefs.ErrInvalid) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	assertEmpty(t, s2)
 }

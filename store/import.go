@@ -23,18 +23,45 @@ type info struct {
 	ImportTime time.Time         `json:"importTime"`
 }
 
-// ImportFile imports the ACI at path (see Import).
+// ImportFile imports the ACI at path (see Import). An uncompressed ACI is
+// copied into the store in the kernel while it is hashed and checked.
 func (s *Store) ImportFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
-	id, err := s.Import(f)
+	id, err := s.importFile(f)
 	if err != nil {
 		return "", fmt.Errorf("import %s: %w", path, err)
 	}
 	return id, nil
+}
+
+func (s *Store) importFile(f *os.File) (string, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	magic := make([]byte, 6)
+	n, _ := f.ReadAt(magic, 0)
+	if !fi.Mode().IsRegular() || compressed(magic[:n]) || fi.Size() > s.limits.MaxImageSize {
+		return s.Import(f)
+	}
+	return s.importStream(func(blob *os.File) ([]byte, string, int64, error) {
+		a := startAheadCopy(f, blob, fi.Size())
+		hw := newHashWriter(nil)
+		mf, readErr := s.readACI(a, hw)
+		id, size, err := hw.close()
+		copyErr := a.wait()
+		if readErr != nil {
+			return nil, "", 0, readErr
+		}
+		if copyErr != nil {
+			return nil, "", 0, fmt.Errorf("copying: %w", copyErr)
+		}
+		return mf, id, size, err
+	})
 }
 
 // Import reads an ACI (plain tar, gzip, bzip2 or xz), checks every entry and
@@ -43,6 +70,20 @@ func (s *Store) ImportFile(path string) (string, error) {
 // already has changes nothing and returns the same ID. A refused archive
 // leaves nothing behind.
 func (s *Store) Import(r io.Reader) (string, error) {
+	return s.importStream(func(blob *os.File) ([]byte, string, int64, error) {
+		hw := newHashWriter(blob)
+		mf, readErr := s.readACI(r, hw)
+		id, size, err := hw.close()
+		if readErr != nil {
+			return nil, "", 0, readErr
+		}
+		return mf, id, size, err
+	})
+}
+
+// importStream runs fill, which writes the uncompressed ACI into blob and
+// returns its manifest, ID and size, then parses the manifest and commits.
+func (s *Store) importStream(fill func(blob *os.File) ([]byte, string, int64, error)) (string, error) {
 	t, err := s.newTemp()
 	if err != nil {
 		return "", err
@@ -53,14 +94,9 @@ func (s *Store) Import(r io.Reader) (string, error) {
 		return "", fmt.Errorf("import: %w", err)
 	}
 	defer blob.Close()
-	hw := newHashWriter(blob)
-	mf, readErr := s.readACI(r, hw)
-	id, size, err := hw.close()
-	if readErr != nil {
-		return "", readErr
-	}
+	mf, id, size, err := fill(blob)
 	if err != nil {
-		return "", fmt.Errorf("import: writing blob: %w", err)
+		return "", err
 	}
 	m, err := ParseManifest(mf)
 	if err != nil {

@@ -6,7 +6,8 @@ import (
 	"os"
 )
 
-// hashWriter writes a stream to a file and hashes it on another goroutine,
+// hashWriter writes a stream to a file (unless f is nil) and hashes it on
+// another goroutine,
 // so that decompressing and checking the tar (this goroutine) overlaps with
 // sha512 and the copy to disk (that one). Data moves in large buffers.
 type hashWriter struct {
@@ -37,7 +38,9 @@ func (w *hashWriter) drain() {
 	for b := range w.full {
 		if err == nil {
 			w.h.Write(b)
-			_, err = w.f.Write(b)
+			if w.f != nil {
+				_, err = w.f.Write(b)
+			}
 		}
 		w.free <- b[:0]
 	}

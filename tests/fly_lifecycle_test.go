@@ -42,6 +42,22 @@ func TestFlyStop(t *testing.T) {
 	e.noMountsLeft()
 }
 
+// What the app started goes with it: stop signals the app's process group
+// too. The child here inherited the pod lock from the app, so the pod would
+// stay "running" as long as the child lived.
+func TestFlyStopProcessGroup(t *testing.T) {
+	e := newEnv(t)
+	out := t.TempDir()
+	p := e.background(flyFlag(t), "--volume=out,kind=host,source="+out, probeACI(t), "--mount=volume=out,target=/out",
+		"--exec=/bin/sh", "--", "-c", "sleep 60 & exec /bin/probe --sleep=60s --quiet --out=/out/ready", "---")
+	waitFile(t, filepath.Join(out, "ready")) // the child runs: sh started it before the exec
+	e.ok("stop", p.uuid)
+	p.wait(t, 15*time.Second)
+	if st := e.ok("status", p.uuid); !strings.Contains(st, "state=exited") {
+		t.Errorf("the app's child outlived stop:\n%s", st)
+	}
+}
+
 // enter runs a command in the app's mount namespace and root, as the app's
 // user with its capabilities; its exit code is enter's.
 func TestFlyEnter(t *testing.T) {

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -139,11 +140,28 @@ func TestFlyUserAndCapabilities(t *testing.T) {
 	}
 }
 
-// The app's exit code is saturn run's; a runtime error is 254.
+// The app's exit code is saturn run's; a runtime error is 254. No status
+// file can be written after an exec in place: stage0 reports the app's
+// state as unknown.
 func TestFlyExitCode(t *testing.T) {
 	e := newEnv(t)
-	if r := e.run("run", flyFlag(t), probeACI(t), "--", "--exit=7", "--quiet", "---"); r.code != 7 {
+	uuidFile := filepath.Join(t.TempDir(), "uuid")
+	if r := e.run("run", "--uuid-file-save="+uuidFile, flyFlag(t), probeACI(t), "--", "--exit=7", "--quiet", "---"); r.code != 7 {
 		t.Errorf("exit %d, want 7\n%s", r.code, r.stderr)
+	}
+	uuid, _ := os.ReadFile(uuidFile)
+	var st struct {
+		State string `json:"state"`
+		Apps  []struct {
+			State    string `json:"state"`
+			ExitCode *int   `json:"exit_code"`
+		} `json:"apps"`
+	}
+	if err := json.Unmarshal([]byte(e.ok("status", "--format=json", strings.TrimSpace(string(uuid)))), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.State != "exited" || len(st.Apps) != 1 || st.Apps[0].State != "unknown" || st.Apps[0].ExitCode != nil {
+		t.Errorf("status after exit: %+v", st)
 	}
 	r := e.run("run", flyFlag(t), probeACI(t), "--exec=/no/such/binary")
 	if r.code != 254 || !strings.Contains(r.stderr, "/no/such/binary") {
@@ -180,5 +198,14 @@ func TestFlyEventHandlers(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "bad")); err == nil {
 		t.Errorf("the app ran although pre-start failed")
+	}
+}
+
+// --dns: the resolv.conf stage0 wrote, as in the default stage1.
+func TestFlyDNS(t *testing.T) {
+	e := newEnv(t)
+	r := oneProbe(t, e.ok("run", flyFlag(t), "--dns=192.0.2.53", "--dns-search=example.test", probeACI(t), "--", "--read=/etc/resolv.conf", "---"))
+	if got := r.Files["/etc/resolv.conf"]; !strings.Contains(got, "nameserver 192.0.2.53") || !strings.Contains(got, "search example.test") {
+		t.Errorf("resolv.conf: %q", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -85,6 +86,22 @@ func TestStage1Stop(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(outDir, "post")); string(b) != "stopped\n" {
 		t.Errorf("post-stop after stop: %q", b)
+	}
+}
+
+// SIGTERM to saturn (stage1 init, under a service manager) stops the pod
+// cleanly: stage1 init forwards it to the pod init.
+func TestStage1SigtermToStage1Init(t *testing.T) {
+	e := newEnv(t)
+	inTestCgroup(t)
+	p := e.background(stage1Flag(), "--net=none", probeACI(t), "--", "--sleep=60s", "--quiet", "---")
+	e.waitRunning(p)
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if res := p.wait(t, 15*time.Second); res.code != 143 {
+		t.Errorf("pod exit %d, want 143\n%s", res.code, res.stderr)
+	}
+	if c := e.appExitCode(p.uuid, "probe"); c != "143" {
+		t.Errorf("recorded %q", c)
 	}
 }
 
@@ -177,5 +194,19 @@ func TestStage1GCAfterKill(t *testing.T) {
 	}
 	if m := mountsWith(t, p.uuid); len(m) != 0 {
 		t.Errorf("mounts left: %v", m)
+	}
+}
+
+// A stop that comes while the app is still starting (here: in a slow
+// pre-start handler) is not lost: the app is stopped as it starts.
+func TestStage1StopWhileStarting(t *testing.T) {
+	e := newEnv(t)
+	inTestCgroup(t)
+	aci := customProbe(t, e, nil, `--event-handler=pre-start=/bin/sleep 1`)
+	p := e.background(stage1Flag(), "--net=none", aci, "--", "--sleep=60s", "--quiet", "---")
+	waitFile(t, filepath.Join(e.dir, "pods", "run", p.uuid, "stage1", "state", "pod-init.pid"))
+	e.ok("stop", p.uuid)
+	if res := p.wait(t, 15*time.Second); res.code != 143 {
+		t.Errorf("pod exit %d, want 143\n%s", res.code, res.stderr)
 	}
 }

@@ -174,3 +174,16 @@ func TestStage1DNSFromStage0(t *testing.T) {
 		t.Errorf("resolv.conf: %q", got)
 	}
 }
+
+// No fd of stage0 or stage1 (the pod lock among them) reaches an app or an
+// event handler: only stdio, and the fd ls reads /proc/self/fd through.
+// (busybox ls, not the probe: the Go runtime opens fds of its own.)
+func TestStage1NoFdLeak(t *testing.T) {
+	e := newEnv(t)
+	inTestCgroup(t)
+	aci := customProbe(t, e, nil, `--event-handler=pre-start=/bin/ls /proc/self/fd`)
+	out := e.ok("run", stage1Flag(), "--net=none", aci, "--exec=/bin/ls", "--", "/proc/self/fd", "---")
+	if got := strings.Fields(out); !slices.Equal(got, []string{"0", "1", "2", "3", "0", "1", "2", "3"}) {
+		t.Errorf("fds of the handler and the app: %v", got)
+	}
+}

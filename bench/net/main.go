@@ -19,7 +19,11 @@ import (
 	"github.com/saturnpod/saturn/networking"
 )
 
-const ipForward = "/proc/sys/net/ipv4/ip_forward"
+const (
+	ipForward = "/proc/sys/net/ipv4/ip_forward"
+	// subnet is the bench's own, away from running pods' default one.
+	subnet = "172.31.253.0/24"
+)
 
 func main() {
 	plugins := flag.String("plugins", "build/cni", "directory of the CNI plugins")
@@ -47,6 +51,7 @@ func run(plugins string, n int) error {
 	netnsDir := "/run/saturn-bench/netns"
 	defer os.RemoveAll("/run/saturn-bench")
 	defer unix.Unmount(netnsDir, unix.MNT_DETACH)
+	defer networking.RemoveSubnetMasquerade(subnet)
 
 	fmt.Printf("networking.Setup + Teardown, %d runs each (median ms)\n", n)
 	fmt.Printf("%-10s %8s %8s %8s\n", "--net", "setup", "teardown", "total")
@@ -61,7 +66,7 @@ func run(plugins string, n int) error {
 				PluginDirs:    []string{plugins},
 				NetnsDir:      netnsDir,
 				IPAMDataDir:   filepath.Join(tmp, "ipam"),
-				DefaultSubnet: "172.31.253.0/24",
+				DefaultSubnet: subnet,
 			}
 			if err := os.Mkdir(o.PodDir, 0o755); err != nil {
 				return err

@@ -66,9 +66,9 @@ func run(args []string) error {
 }
 
 // join moves the calling thread into the app's mount namespace and root.
-// The root is opened from the host's /proc before the setns, so no path in
-// the app's namespace decides where enter lands: it is the app's own root
-// (its overlay), whatever the app has mounted or chrooted since.
+// The root is opened through the host's /proc before the setns, so no path
+// inside the app's namespace decides where enter lands: it is the root the
+// app has, the one run chrooted it into.
 func join(pid int) error {
 	if err := unix.Unshare(unix.CLONE_FS); err != nil {
 		return fmt.Errorf("unshare fs: %w", err)

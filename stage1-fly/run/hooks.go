@@ -38,25 +38,29 @@ func preStart(ra *schema.RuntimeApp, spec *appexec.Spec) error {
 // runHelper starts the exec helper with spec and waits for its program.
 // Its stdin is the app's (already /dev/null unless interactive).
 func runHelper(spec *appexec.Spec) (int, error) {
+	argv, err := appexec.Argv(nil, spec.App) // no cgroup: fly has none
+	if err != nil {
+		return 0, err
+	}
 	parent, child, err := appexec.Socketpair()
 	if err != nil {
 		return 0, err
 	}
 	attr := &syscall.ProcAttr{
-		Files: appexec.Files([3]uintptr{0, 1, 2}, child, nil),
+		Files: appexec.Files([3]uintptr{0, 1, 2}, child),
 		// The thread that forked it is locked for good: if this process
 		// dies, so does the handler.
 		Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
 	}
 	// /proc/self/exe resolves through the host's /proc, bound where an
 	// image cannot redirect it (see flyroot).
-	pid, err := syscall.ForkExec("/proc/self/exe", []string{appexec.Name}, attr)
+	pid, err := syscall.ForkExec("/proc/self/exe", argv, attr)
 	unix.Close(child)
 	if err != nil {
 		unix.Close(parent)
 		return 0, fmt.Errorf("start exec helper: %w", err)
 	}
-	herr := appexec.Handshake(parent, spec)
+	herr := appexec.Handshake(parent, spec, nil)
 	var ws unix.WaitStatus
 	for {
 		_, err := unix.Wait4(pid, &ws, 0, nil)

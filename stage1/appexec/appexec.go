@@ -47,7 +47,8 @@ type Spec struct {
 	Dir  string   `json:"dir"`
 	// Isolation is the confinement: user, groups, capabilities, ...
 	Isolation isolation.Config `json:"isolation"`
-	// Cgroup and App: the helper joins the app's cgroup (in every hierarchy).
+	// Cgroup and App: the app's cgroup, which the helper joins as it
+	// starts (see Argv).
 	Cgroup *cgroups.Pod `json:"cgroup,omitempty"`
 	App    string       `json:"app"`
 	// NewCgroupNS makes a cgroup namespace rooted at the app's cgroup (for
@@ -57,6 +58,21 @@ type Spec struct {
 
 // maxNS bounds the namespace fds a spec comes with.
 const maxNS = 8
+
+// Argv is the helper's command line. With a cgroup, the helper moves itself
+// into the app's cgroup first thing, before it waits for its spec: a cgroup
+// v1 migration can wait for an RCU grace period, and this way that wait
+// overlaps the building of the app's root.
+func Argv(cg *cgroups.Pod, app string) ([]string, error) {
+	if cg == nil {
+		return []string{Name}, nil
+	}
+	b, err := json.Marshal(cg)
+	if err != nil {
+		return nil, err
+	}
+	return []string{Name, app, string(b)}, nil
+}
 
 // Files builds the helper's fd table: stdio and the socket.
 func Files(stdio [3]uintptr, sock int) []uintptr {
@@ -98,13 +114,17 @@ func Handshake(sock int, spec *Spec, ns []int) error {
 	return nil
 }
 
-// Main is the helper. It only returns on failure, after telling the parent.
-func Main() int {
+// Main is the helper, with the arguments Argv made. It only returns on
+// failure, after telling the parent.
+func Main(args []string) int {
 	// Not dumpable: the pod's processes may not open /proc/<pid>/exe, mem,
 	// or fds of this process while it still holds stage1's privileges.
 	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
 	sock := os.NewFile(3, "app-exec")
-	err := run(sock)
+	err := joinCgroup(args)
+	if err == nil {
+		err = run(sock)
+	}
 	fmt.Fprintf(sock, "%v\n", err)
 	return 254
 }
@@ -124,12 +144,21 @@ func run(sock *os.File) error {
 	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return fmt.Errorf("close_range: %w", err)
 	}
-	if spec.Cgroup != nil {
-		if err := spec.Cgroup.Add(spec.App, os.Getpid()); err != nil {
-			return fmt.Errorf("join app cgroup: %w", err)
-		}
-	}
 	return enterAndExec(&spec, ns)
+}
+
+func joinCgroup(args []string) error {
+	if len(args) != 2 {
+		return nil
+	}
+	var cg cgroups.Pod
+	if err := json.Unmarshal([]byte(args[1]), &cg); err != nil {
+		return fmt.Errorf("cgroup argument: %w: %w", err, errdefs.ErrInvalid)
+	}
+	if err := cg.Add(args[0], os.Getpid()); err != nil {
+		return fmt.Errorf("join app cgroup: %w", err)
+	}
+	return nil
 }
 
 // recvNS reads the first message: the start of the spec and the fds.

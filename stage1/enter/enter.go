@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -44,7 +45,10 @@ func run(args []string) (int, error) {
 		cmd = []string{"/bin/sh"}
 	}
 	if *app == "" {
-		return 0, fmt.Errorf("--appname is required: %w", errdefs.ErrInvalid)
+		var err error
+		if *app, err = onlyApp(); err != nil {
+			return 0, err
+		}
 	}
 	spec, appPid, err := find(*podPid, *app)
 	if err != nil {
@@ -52,6 +56,15 @@ func run(args []string) (int, error) {
 	}
 	spec.Argv = cmd
 	return execIn(spec, appPid)
+}
+
+// onlyApp names the pod's app when it has just one.
+func onlyApp() (string, error) {
+	ents, err := os.ReadDir(filepath.Join(podstate.StateDir, "apps"))
+	if err != nil || len(ents) != 1 {
+		return "", fmt.Errorf("the pod has several apps (or none running): --appname is required: %w", errdefs.ErrInvalid)
+	}
+	return ents[0].Name(), nil
 }
 
 // find reads how the app was exec'd and checks that its PID still is a
@@ -107,13 +120,17 @@ func execIn(spec *appexec.Spec, appPid int) (int, error) {
 		return 0, err
 	}
 	spec.NewCgroupNS = false
+	argv, err := appexec.Argv(spec.Cgroup, spec.App)
+	if err != nil {
+		return 0, err
+	}
 	var pid int
 	err = nsthread.Run(func() error {
 		if err := nsthread.Join(pidns...); err != nil {
 			return err
 		}
 		attr := &syscall.ProcAttr{Files: appexec.Files([3]uintptr{0, 1, 2}, child)}
-		pid, err = syscall.ForkExec("/proc/self/exe", []string{appexec.Name}, attr)
+		pid, err = syscall.ForkExec("/proc/self/exe", argv, attr)
 		return err
 	})
 	unix.Close(child)

@@ -16,8 +16,13 @@ import (
 	"github.com/saturnpod/saturn/internal/errdefs"
 )
 
-// maxLinks bounds how many dangling symlinks MkdirAll follows by hand.
-const maxLinks = 40
+// maxLinks bounds how many dangling symlinks MkdirAll follows by hand;
+// maxRetries how often a lookup that raced a rename is tried again (a
+// process renaming in a shared volume must not hold up stage1 forever).
+const (
+	maxLinks   = 40
+	maxRetries = 64
+)
 
 // Resolve flags. Strict refuses any symlink on the path: stage1 uses it for
 // the kernel filesystems (/proc, /sys, /dev) whose place an image must not
@@ -33,8 +38,10 @@ func FdPath(fd int) string { return "/proc/self/fd/" + strconv.Itoa(fd) }
 // Open opens p inside root. O_CLOEXEC is always added.
 func Open(root int, p string, flags int, mode uint32, resolve uint64) (int, error) {
 	how := unix.OpenHow{Flags: uint64(flags | unix.O_CLOEXEC), Mode: uint64(mode), Resolve: resolve}
-	for {
-		fd, err := unix.Openat2(root, rel(p), &how)
+	var err error
+	for range maxRetries {
+		var fd int
+		fd, err = unix.Openat2(root, rel(p), &how)
 		if err == unix.EINTR || err == unix.EAGAIN {
 			continue // openat2 asks for a retry when a rename raced it
 		}
@@ -43,6 +50,7 @@ func Open(root int, p string, flags int, mode uint32, resolve uint64) (int, erro
 		}
 		return fd, nil
 	}
+	return -1, &pathError{"open", p, err}
 }
 
 // MkdirAll makes directory p and its parents inside root and returns an

@@ -40,12 +40,16 @@ func (p *pod) runApp(ra *schema.RuntimeApp, started func()) int {
 }
 
 func (p *pod) appLife(ra *schema.RuntimeApp, name string, started func()) (int, error) {
-	// The helper's start-up overlaps the building of the root.
-	h, err := p.spawn(p.appStdio(), true)
+	cgs, err := p.appCgroup(ra, name)
 	if err != nil {
 		return p.record(name, 254), err
 	}
-	mntns, spec, err := p.prepare(ra, name)
+	// The helper's start-up overlaps the building of the root.
+	h, err := p.spawn(p.appStdio(), true, name)
+	if err != nil {
+		return p.record(name, 254), err
+	}
+	mntns, spec, err := p.prepare(ra, name, cgs)
 	if err != nil {
 		h.abort()
 		return p.record(name, 254), err
@@ -91,11 +95,7 @@ func (p *pod) record(name string, code int) int {
 
 // prepare builds the app's root in a new mount namespace (on a thread of
 // its own) and computes how to exec the app. It returns the namespace.
-func (p *pod) prepare(ra *schema.RuntimeApp, name string) (int, *appexec.Spec, error) {
-	cgs, err := p.appCgroup(ra, name)
-	if err != nil {
-		return -1, nil, err
-	}
+func (p *pod) prepare(ra *schema.RuntimeApp, name string, cgs []approot.CgroupDir) (int, *appexec.Spec, error) {
 	rs, err := p.rootSpec(ra, name)
 	if err != nil {
 		return -1, nil, err
@@ -166,7 +166,7 @@ func (p *pod) rootSpec(ra *schema.RuntimeApp, name string) (*approot.Spec, error
 		Hostname:   p.flags.Hostname,
 		DNS:        p.flags.DNS,
 		Stage1Root: filepath.Join(p.dir, "stage1/rootfs"),
-		Console:    p.flags.Interactive && isTerminal(int(p.stdin.Fd())),
+		Console:    p.flags.Interactive && isTerminal(0),
 		Mounts:     mounts,
 	}, nil
 }
@@ -197,7 +197,8 @@ func (p *pod) hooks(ra *schema.RuntimeApp, spec *appexec.Spec, mntns int, kind s
 		}
 		hs := *spec
 		hs.Argv, hs.NewCgroupNS = h.Exec, false
-		hp, err := p.spawn([3]uintptr{p.devNull(), 1, 2}, false)
+		// Handlers never read the caller's stdin.
+		hp, err := p.spawn([3]uintptr{p.devNull.Fd(), 1, 2}, false, spec.App)
 		if err == nil {
 			err = hp.exec(&hs, mntns)
 		}
@@ -221,7 +222,11 @@ type helper struct {
 // spawn starts an exec helper, a child of the pod init (so it already
 // shares the pod's PID, UTS, IPC and network namespaces). A main app gets
 // its own session (and the terminal when interactive) and a pidfd.
-func (p *pod) spawn(stdio [3]uintptr, main bool) (*helper, error) {
+func (p *pod) spawn(stdio [3]uintptr, main bool, app string) (*helper, error) {
+	argv, err := appexec.Argv(p.cgroup, app)
+	if err != nil {
+		return nil, err
+	}
 	parent, child, err := appexec.Socketpair()
 	if err != nil {
 		return nil, err
@@ -233,7 +238,7 @@ func (p *pod) spawn(stdio [3]uintptr, main bool) (*helper, error) {
 		sys.Setctty = p.flags.Interactive && isTerminal(int(stdio[0]))
 	}
 	attr := &syscall.ProcAttr{Files: appexec.Files(stdio, child), Sys: sys}
-	_, h.done, err = p.reaper.Start("/proc/self/exe", []string{appexec.Name}, attr)
+	_, h.done, err = p.reaper.Start("/proc/self/exe", argv, attr)
 	unix.Close(child)
 	if err != nil {
 		unix.Close(parent)
@@ -266,14 +271,12 @@ func (h *helper) abort() {
 	}
 }
 
-func (p *pod) appStdio() [3]uintptr { return [3]uintptr{p.stdin.Fd(), 1, 2} }
-
-// devNull is the handlers' stdin: they never read the caller's.
-func (p *pod) devNull() uintptr {
+// appStdio is the caller's stdin for an interactive app, else /dev/null.
+func (p *pod) appStdio() [3]uintptr {
 	if p.flags.Interactive {
-		return 0
+		return [3]uintptr{0, 1, 2}
 	}
-	return p.stdin.Fd()
+	return [3]uintptr{p.devNull.Fd(), 1, 2}
 }
 
 // hostPid reads the host PID of a pidfd's process from fdinfo, through

@@ -38,14 +38,14 @@ const Grace = 10 * time.Second
 const readyFd = 3
 
 type pod struct {
-	flags  *podcfg.RunFlags
-	log    *slog.Logger
-	began  time.Time
-	pm     *schema.PodManifest
-	dir    string // absolute pod dir
-	reaper *reaper.Reaper
-	cgroup *cgroups.Pod // nil: no cgroup (stage1 init could not make one)
-	stdin  *os.File
+	flags   *podcfg.RunFlags
+	log     *slog.Logger
+	began   time.Time
+	pm      *schema.PodManifest
+	dir     string // absolute pod dir
+	reaper  *reaper.Reaper
+	cgroup  *cgroups.Pod // nil: no cgroup (stage1 init could not make one)
+	devNull *os.File
 
 	mu       sync.Mutex
 	running  map[string]int // app → pidfd of its main process
@@ -141,7 +141,7 @@ func (p *pod) init(args []string) error {
 	if p.flags.Interactive && len(p.pm.Apps) != 1 {
 		return fmt.Errorf("--interactive needs a pod of exactly one app, not %d", len(p.pm.Apps))
 	}
-	if p.stdin, err = p.openStdin(); err != nil {
+	if p.devNull, err = os.Open(os.DevNull); err != nil {
 		return err
 	}
 	if b, err := os.ReadFile(podstate.CgroupFile); err == nil {
@@ -154,14 +154,6 @@ func (p *pod) init(args []string) error {
 		return err
 	}
 	return p.makeEmptyVolumes()
-}
-
-// openStdin is the caller's stdin for an interactive app, else /dev/null.
-func (p *pod) openStdin() (*os.File, error) {
-	if p.flags.Interactive {
-		return os.Stdin, nil
-	}
-	return os.Open(os.DevNull)
 }
 
 // stop signals every running app; a graceful stop turns into SIGKILL after

@@ -85,5 +85,10 @@ func ReadInt(path string) (int, error) {
 // confinement, cgroup), so enter gives its command exactly the same.
 func AppExecFile(app string) string { return filepath.Join(AppDir(app), "exec.json") }
 
+// PodInitPidFile holds the pod init's host PID from the moment it starts,
+// before PidFile (which waits for the apps): stop uses it to stop a pod
+// whose apps are still starting.
+const PodInitPidFile = StateDir + "/pod-init.pid"
+
 // NetFile records the pod's --net, so gc tears down the same network.
 const NetFile = StateDir + "/net"

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -67,30 +68,23 @@ func run(args []string) (int, error) {
 		return 0, err
 	}
 	log.Debug("pod cgroup made", "dirs", cg.Dirs, "elapsed", time.Since(start))
-	code, err := runPodInit(args, nw)
+	code, err := runPodInit(args, nw, cg, log)
 	log.Debug("pod init exited", "code", code, "elapsed", time.Since(start))
-	removeCgroup(cg)
+	if err := removeCgroup(cg); err != nil {
+		log.Debug("pod cgroup left to gc", "err", err)
+	}
 	log.Debug("pod cgroup removed", "elapsed", time.Since(start))
 	return code, err
 }
 
-// removeCgroup removes the pod cgroup once the pod's processes are gone
-// with its PID namespace: stage1 init first moves itself back to the
-// cgroup it started in (the pod cgroup's parent). gc repeats this after a
-// crash.
-// TODO(cgroups): a Pod.Leave(pid) in package cgroups would own this write.
-func removeCgroup(cg *cgroups.Pod) {
-	pid := []byte(strconv.Itoa(os.Getpid()))
-	for _, dir := range cg.Dirs {
-		if err := os.WriteFile(filepath.Join(filepath.Dir(dir), "cgroup.procs"), pid, 0); err != nil {
-			return // still inside: leave the cgroup to gc
-		}
-	}
-	cg.Remove()
-}
-
-// makeCgroup records the pod cgroup, then creates it with this process in
-// it; the pod init and the apps inherit it.
+// makeCgroup records the pod cgroup, then creates it.
+//
+// On cgroup v1 nobody is moved here: a v1 migration waits for an RCU grace
+// period when none ran lately (about 10 ms), so the pod init is moved into
+// the stage1 leaf in the background (intoStage1Leaf) while it starts, and
+// each exec helper moves itself into its app's leaf while the app's root is
+// built. On cgroup2, stage1 init moves itself into the leaf first: its own
+// cgroup may not keep processes once it has a child with controllers.
 func makeCgroup(uuid string) (*cgroups.Pod, error) {
 	sys, err := cgroups.Discover()
 	if err != nil {
@@ -107,10 +101,40 @@ func makeCgroup(uuid string) (*cgroups.Pod, error) {
 	if err := podstate.WriteAtomic(podstate.CgroupFile, b); err != nil {
 		return nil, err
 	}
-	return cg, cg.Create(os.Getpid())
+	self := 0
+	if cg.Unified {
+		self = os.Getpid()
+	}
+	return cg, cg.Create(self)
 }
 
-func runPodInit(args []string, nw network.Network) (int, error) {
+// intoStage1Leaf moves the pod init into the pod cgroup (cgroup v1); a
+// pod init that died meanwhile needs no moving.
+func intoStage1Leaf(cg *cgroups.Pod, pid int, log *slog.Logger) {
+	if cg.Unified {
+		return
+	}
+	if err := cg.Add(cgroups.Stage1Leaf, pid); err != nil {
+		log.Debug("pod init not moved into the pod cgroup", "err", err)
+	}
+}
+
+// removeCgroup removes the pod cgroup once the pod's processes are gone
+// with its PID namespace. On cgroup2 stage1 init first moves itself back
+// to the cgroup it started in (the pod cgroup's parent). gc repeats this
+// after a crash.
+// TODO(cgroups): a Pod.Leave(pid) in package cgroups would own this write.
+func removeCgroup(cg *cgroups.Pod) error {
+	if cg.Unified {
+		pid := []byte(strconv.Itoa(os.Getpid()))
+		if err := os.WriteFile(filepath.Join(filepath.Dir(cg.Dirs[""]), "cgroup.procs"), pid, 0); err != nil {
+			return err
+		}
+	}
+	return cg.Remove()
+}
+
+func runPodInit(args []string, nw network.Network, cg *cgroups.Pod, log *slog.Logger) (int, error) {
 	ready, readyW, err := os.Pipe()
 	if err != nil {
 		return 0, err
@@ -134,6 +158,10 @@ func runPodInit(args []string, nw network.Network) (int, error) {
 		return 0, fmt.Errorf("start pod init: %w", err)
 	}
 	readyW.Close()
+	go intoStage1Leaf(cg, cmd.Process.Pid, log)
+	if err := podstate.WriteInt(podstate.PodInitPidFile, cmd.Process.Pid); err != nil {
+		log.Debug("record pod init pid", "err", err)
+	}
 	go func() {
 		// The pod is up once its apps have started: then enter can join.
 		var b [1]byte

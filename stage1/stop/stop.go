@@ -40,7 +40,11 @@ func run(args []string) error {
 	}
 	pid, err := podstate.ReadInt(podstate.PidFile)
 	if errors.Is(err, errdefs.ErrNotFound) {
-		return nil // never got up: nothing runs
+		// Apps still starting: the pod init stops them as they come.
+		pid, err = podstate.ReadInt(podstate.PodInitPidFile)
+	}
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return nil // never started: nothing runs
 	}
 	if err != nil {
 		return err

@@ -28,7 +28,7 @@ func main() {
 	case "gc":
 		os.Exit(gc.Main(args))
 	case appexec.Name:
-		os.Exit(appexec.Main())
+		os.Exit(appexec.Main(args))
 	}
 	fmt.Fprintf(os.Stderr, "saturn stage1-fly: unknown entrypoint %q (want run, enter, gc or stop)\n", os.Args[0])
 	os.Exit(254)

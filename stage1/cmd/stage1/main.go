@@ -2,6 +2,21 @@
 // (argv[0]) picks the part it plays: the entrypoints the stage1 manifest
 // names (/init, /enter, /gc, /stop are links to it) and the helpers it
 // re-execs itself as (the pod init and the app exec helper).
+//
+// The processes of a running pod:
+//
+//	saturn run (stage0) ── exec ──▶ stage1 init (package run): same PID; pod lock,
+//	  │                             pod cgroup, network, signals, exit code
+//	  └ clone(NEWNS|NEWPID|NEWUTS|NEWIPC[|NEWNET]) ──▶ pod init (package podinit), PID 1
+//	      ├ per app, on a thread of its own: new mount namespace, overlay root,
+//	      │ /proc /sys /dev volumes hosts resolv.conf, pivot_root (package approot)
+//	      └ exec helper (package appexec) ──▶ joins the app's mount namespace and
+//	        cgroup, takes the app's user, capabilities, no_new_privs, seccomp ──▶ exec app
+//
+// enter starts the same exec helper inside the app's namespaces (package
+// enter); stop signals the pod init (package stop); gc removes the cgroup
+// and anything else a crash left (package gc). What the entrypoints share
+// lives in the pod dir, named by package podstate.
 package main
 
 import (
@@ -39,7 +54,7 @@ func main() {
 	case podinit.Name:
 		os.Exit(podinit.Main(args))
 	case appexec.Name:
-		os.Exit(appexec.Main())
+		os.Exit(appexec.Main(args))
 	case "enter":
 		os.Exit(enter.Main(args))
 	case "stop":
