@@ -2,7 +2,8 @@
 # its image, the demo and the start-time benchmark.
 #
 # The stage1 rootfs holds one static binary; /init, /enter, /gc and /stop are
-# links to it (it dispatches on its name).
+# links to it (it dispatches on its name). saturn.io/stage1/app-roots=stage1
+# tells stage0 that this stage1 mounts the app roots itself.
 S1_DIR    := $(BUILD)/stage1
 S1_SRC    := $(shell find stage1 internal -name '*.go' ! -name '*_test.go' 2>/dev/null)
 S1_ARCH   := $(shell $(GO) env GOARCH)
@@ -19,20 +20,21 @@ $(S1_DIR)/rootfs/stage1: $(S1_SRC) go.mod
 	$(STATIC) -o $@ ./stage1/cmd/stage1
 	for e in init enter gc stop; do ln -sfn stage1 $(S1_DIR)/rootfs/$$e; done
 
-$(BIN)/stage1.aci: $(S1_DIR)/rootfs/stage1 $(SATURN)
+$(BIN)/stage1.aci: $(S1_DIR)/rootfs/stage1 | $(SATURN)
 	$(SATURN) image build $(S1_DIR)/rootfs $@ --name saturn.io/stage1 $(S1_LABELS) \
 		--label version=$(VERSION) \
 		--annotation coreos.com/rkt/stage1/run=/init \
 		--annotation coreos.com/rkt/stage1/enter=/enter \
 		--annotation coreos.com/rkt/stage1/gc=/gc \
 		--annotation coreos.com/rkt/stage1/stop=/stop \
-		--annotation coreos.com/rkt/stage1/interface-version=$(S1_IFACE)
+		--annotation coreos.com/rkt/stage1/interface-version=$(S1_IFACE) \
+		--annotation saturn.io/stage1/app-roots=stage1
 
 $(BUILD)/test/probe: $(wildcard tests/probe/*.go)
 	$(STATIC) -o $@ ./tests/probe
 
 # The probe image: the probe and a static busybox (sh, true, sleep, ...).
-$(BUILD)/test/probe.aci: $(BUILD)/test/probe $(SATURN)
+$(BUILD)/test/probe.aci: $(BUILD)/test/probe | $(SATURN)
 	rm -rf $(PROBE_DIR) && mkdir -p $(PROBE_DIR)/bin $(PROBE_DIR)/etc $(PROBE_DIR)/tmp
 	cp $(BUILD)/test/probe $(PROBE_DIR)/bin/probe
 	cp /bin/busybox $(PROBE_DIR)/bin/busybox

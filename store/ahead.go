@@ -45,6 +45,9 @@ func (a *aheadCopy) copyLoop(src *os.File, size int64) {
 		if buf == nil {
 			soff, doff := off, off
 			k, err = unix.CopyFileRange(int(src.Fd()), &soff, int(a.dst.Fd()), &doff, int(n), 0)
+			if err == unix.EINTR {
+				continue
+			}
 			if err != nil && off == 0 {
 				// No copy_file_range here: copy through memory instead.
 				buf, err = make([]byte, 1<<20), nil

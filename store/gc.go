@@ -10,6 +10,9 @@ import (
 	"github.com/saturnpod/saturn/internal/lock"
 )
 
+// minTreeAge is how long GC keeps a tree after its last use at least.
+const minTreeAge = time.Minute
+
 // GCResult says what GC removed.
 type GCResult struct {
 	Images []string `json:"images"`
@@ -20,11 +23,13 @@ type GCResult struct {
 // pod uses (inUse) and that were not used within grace or lost one of their
 // images, and whatever killed processes left: temporary entries, blobs and
 // name references of images that were never committed, stale lock files.
-// The grace period on trees also covers the moment between a pod's
-// RenderTree and the pod recording the tree it uses.
+// A tree used within the last minute is kept whatever the grace period:
+// that covers the moment between a pod's RenderTree and the pod recording
+// the tree it uses, when inUse cannot know about it yet.
 func (s *Store) GC(grace time.Duration, inUse InUse) (GCResult, error) {
 	var res GCResult
 	cutoff := time.Now().Add(-grace)
+	treeCutoff := time.Now().Add(-max(grace, minTreeAge))
 	imgs, err := s.List()
 	if err != nil {
 		return res, err
@@ -39,7 +44,7 @@ func (s *Store) GC(grace time.Duration, inUse InUse) (GCResult, error) {
 		res.Images = append(res.Images, img.ID)
 	}
 	res.Trees, err = s.removeTrees(inUse, func(_ string, m treeMarker, used time.Time) bool {
-		if used.Before(cutoff) {
+		if used.Before(treeCutoff) {
 			return true
 		}
 		for _, id := range m.Images {

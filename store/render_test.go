@@ -194,3 +194,21 @@ func TestHardlinksAndModes(t *testing.T) {
 		t.Fatalf("verify missed tampering: %q", all)
 	}
 }
+
+// Archives made with "tar -C dir ." name everything "./...".
+func TestDotSlashArchive(t *testing.T) {
+	s, _ := newStore(t)
+	m := mf("example.com/dot")
+	m.name = "./manifest"
+	id := mustImport(t, s, mkTar(t, dir("./"), m, dir("./rootfs/"), file("./rootfs/a", "a")))
+	_, rootfs, err := s.RenderTree(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readTree(t, rootfs, "a"); got != "a" {
+		t.Fatalf("a = %q", got)
+	}
+	if rep, err := s.Verify(id); err != nil || len(rep.Problems) > 0 {
+		t.Fatalf("verify: %+v %v", rep, err)
+	}
+}

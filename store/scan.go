@@ -44,6 +44,11 @@ func (c *aciChecker) check(hdr *tar.Header, r io.Reader) (string, error) {
 		t = tar.TypeReg
 	}
 	switch {
+	case name == ".":
+		// "tar -C dir ." archives start with "./": harmless, not extracted.
+		if t != tar.TypeDir {
+			return "", fmt.Errorf("archive root entry is a %s: %w", tarx.TypeName(hdr.Typeflag), errdefs.ErrInvalid)
+		}
 	case name == "manifest":
 		if c.haveMf {
 			return "", fmt.Errorf("second manifest entry: %w", errdefs.ErrInvalid)

@@ -52,7 +52,9 @@ type Store struct {
 }
 
 // Open opens the store under <dataDir>/cas, creating its directories, and
-// cleans what killed processes left in its temporary area.
+// cleans what killed processes left: temporary entries, and blobs, name
+// references and lock files of imports that never committed. All of this is
+// skipped for work another live process holds a lock on.
 func Open(dataDir string) (*Store, error) {
 	abs, err := filepath.Abs(dataDir)
 	if err != nil {
@@ -75,6 +77,7 @@ func Open(dataDir string) (*Store, error) {
 	if err := s.cleanTemp(); err != nil {
 		return nil, err
 	}
+	s.cleanOrphans()
 	return s, nil
 }
 

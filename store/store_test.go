@@ -118,6 +118,25 @@ func TestGCGracePeriod(t *testing.T) {
 	if _, err := s.Resolve(fresh); err != nil {
 		t.Fatal("fresh image collected")
 	}
+	// A tree just rendered survives a grace period shorter than a minute
+	// (a pod may be about to record it); once older than that it goes.
+	treeID, _, err := s.RenderTree(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := s.GC(10*time.Second, nil); len(res.Trees) != 0 || len(res.Images) != 0 {
+		t.Fatalf("fresh tree collected: %+v", res)
+	}
+	os.Chtimes(filepath.Join(s.treeDir(treeID), renderedFile), past, past)
+	if res, _ := s.GC(time.Hour*100, func(string) bool { return true }); len(res.Trees) != 0 {
+		t.Fatal("tree in use collected")
+	}
+	if res, _ := s.GC(time.Hour*100, nil); len(res.Trees) != 0 {
+		t.Fatal("tree within the grace period collected")
+	}
+	if res, _ := s.GC(10*time.Second, nil); len(res.Trees) != 1 {
+		t.Fatalf("old unused tree kept: %+v", res)
+	}
 }
 
 // TestLeftoversOfKilledProcessesAreCleaned fakes what SIGKILL leaves at
@@ -146,6 +165,11 @@ func TestLeftoversOfKilledProcessesAreCleaned(t *testing.T) {
 	}
 	if _, err := s2.Resolve("example.com/ghost"); !errors.Is(err, errdefs.ErrNotFound) {
 		t.Fatalf("uncommitted image resolves: %v", err)
+	}
+	for _, d := range []string{"blobs", "refs"} {
+		if ents, _ := os.ReadDir(filepath.Join(s.dir, d)); len(ents) > 0 {
+			t.Errorf("Open left %s/%s", d, ents[0].Name())
+		}
 	}
 	live.remove()
 	if _, err := s2.GC(time.Hour, nil); err != nil {

@@ -13,52 +13,14 @@ import (
 	"time"
 
 	"github.com/saturnpod/saturn/stage1/cgroups"
+	"github.com/saturnpod/saturn/tests/probe/report"
 )
 
-// probeReport is what tests/probe prints (a subset of its fields).
-type probeReport struct {
-	App      string              `json:"app"`
-	Pid      int                 `json:"pid"`
-	Ppid     int                 `json:"ppid"`
-	Pid1     string              `json:"pid1"`
-	Hostname string              `json:"hostname"`
-	UID      int                 `json:"uid"`
-	GID      int                 `json:"gid"`
-	Groups   []int               `json:"groups"`
-	Cwd      string              `json:"cwd"`
-	Env      []string            `json:"env"`
-	Mounts   []probeMount        `json:"mounts"`
-	NS       map[string]string   `json:"ns"`
-	Status   map[string]string   `json:"status"`
-	Cgroup   []string            `json:"cgroup"`
-	Files    map[string]string   `json:"files"`
-	Dirs     map[string][]string `json:"dirs"`
-	Errors   []string            `json:"errors"`
-}
+// probeReport is what tests/probe prints.
+type probeReport struct{ report.Report }
 
-type probeMount struct {
-	Point   string `json:"point"`
-	FSType  string `json:"fstype"`
-	Options string `json:"options"`
-}
-
-func (r *probeReport) mount(point string) (probeMount, bool) {
-	for _, m := range r.Mounts {
-		if m.Point == point {
-			return m, true
-		}
-	}
-	return probeMount{}, false
-}
-
-func (r *probeReport) env(name string) string {
-	for _, kv := range r.Env {
-		if v, ok := strings.CutPrefix(kv, name+"="); ok {
-			return v
-		}
-	}
-	return ""
-}
+func (r *probeReport) mount(point string) (report.Mount, bool) { return r.Report.Mount(point) }
+func (r *probeReport) env(name string) string                  { return r.Report.Getenv(name) }
 
 // probeReports parses the PROBE lines of a pod's output.
 func probeReports(t *testing.T, stdout string) []probeReport {

@@ -89,6 +89,7 @@ func run(saturn, work string, files int, size int64, runs int) error {
 			return err
 		}
 		theirs = append(theirs, d)
+		fmt.Printf("run %d: saturn %v, sha512sum+tar %v\n", i+1, ours[i].Round(time.Millisecond), d.Round(time.Millisecond))
 	}
 	o, t := median(ours), median(theirs)
 	fmt.Printf("saturn fetch + render:  %v\n", o.Round(time.Millisecond))

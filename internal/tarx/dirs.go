@@ -177,6 +177,9 @@ func copyRange(src uintptr, off int64, dst int, size int64) (int64, error) {
 	var done int64
 	for done < size {
 		n, err := unix.CopyFileRange(int(src), &off, dst, nil, int(min(size-done, 1<<30)), 0)
+		if err == unix.EINTR {
+			continue
+		}
 		if err != nil {
 			return done, err
 		}

@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -47,8 +48,8 @@ type Spec struct {
 	Dir  string   `json:"dir"`
 	// Isolation is the confinement: user, groups, capabilities, ...
 	Isolation isolation.Config `json:"isolation"`
-	// Cgroup and App: the app's cgroup, which the helper joins as it
-	// starts (see Argv).
+	// Cgroup and App: the app's cgroup, kept with the spec so that enter
+	// can start its helper with the same Argv.
 	Cgroup *cgroups.Pod `json:"cgroup,omitempty"`
 	App    string       `json:"app"`
 	// NewCgroupNS makes a cgroup namespace rooted at the app's cgroup (for
@@ -59,10 +60,8 @@ type Spec struct {
 // maxNS bounds the namespace fds a spec comes with.
 const maxNS = 8
 
-// Argv is the helper's command line. With a cgroup, the helper moves itself
-// into the app's cgroup first thing, before it waits for its spec: a cgroup
-// v1 migration can wait for an RCU grace period, and this way that wait
-// overlaps the building of the app's root.
+// Argv is the helper's command line: with a cgroup, the helper moves its
+// exec'ing thread into the app's cgroup (see joinCgroup).
 func Argv(cg *cgroups.Pod, app string) ([]string, error) {
 	if cg == nil {
 		return []string{Name}, nil
@@ -121,15 +120,20 @@ func Main(args []string) int {
 	// or fds of this process while it still holds stage1's privileges.
 	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
 	sock := os.NewFile(3, "app-exec")
-	err := joinCgroup(args)
-	if err == nil {
-		err = run(sock)
-	}
+	err := run(sock, args)
 	fmt.Fprintf(sock, "%v\n", err)
 	return 254
 }
 
-func run(sock *os.File) error {
+func run(sock *os.File, args []string) error {
+	var cg *cgroups.Pod
+	app := ""
+	if len(args) == 2 {
+		cg, app = &cgroups.Pod{}, args[0]
+		if err := json.Unmarshal([]byte(args[1]), cg); err != nil {
+			return fmt.Errorf("cgroup argument: %w: %w", err, errdefs.ErrInvalid)
+		}
+	}
 	ns, first, err := recvNS(int(sock.Fd()))
 	if err != nil {
 		return err
@@ -144,19 +148,28 @@ func run(sock *os.File) error {
 	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return fmt.Errorf("close_range: %w", err)
 	}
-	return enterAndExec(&spec, ns)
+	return enterAndExec(&spec, ns, cg, app)
 }
 
-func joinCgroup(args []string) error {
-	if len(args) != 2 {
+// joinCgroup moves the calling thread, the one that will exec, into the
+// app's cgroup, while it still sees the host's cgroup mounts. On cgroup v1
+// it writes "0" to each hierarchy's tasks file: moving just the current
+// thread is the one migration the kernel does without write-locking its
+// global threadgroup lock, which otherwise waits for an RCU grace period
+// (about 10 ms) on every pod start. exec then leaves only this thread, so
+// the app starts whole in its cgroup. cgroup2 moves the whole process.
+// TODO(cgroups): the v1 write belongs in package cgroups (Pod.AddThread).
+func joinCgroup(cg *cgroups.Pod, app string) error {
+	if cg == nil {
 		return nil
 	}
-	var cg cgroups.Pod
-	if err := json.Unmarshal([]byte(args[1]), &cg); err != nil {
-		return fmt.Errorf("cgroup argument: %w: %w", err, errdefs.ErrInvalid)
+	if cg.Unified {
+		return cg.Add(app, os.Getpid())
 	}
-	if err := cg.Add(args[0], os.Getpid()); err != nil {
-		return fmt.Errorf("join app cgroup: %w", err)
+	for _, dir := range cg.Dirs {
+		if err := os.WriteFile(filepath.Join(dir, app, "tasks"), []byte("0"), 0); err != nil {
+			return fmt.Errorf("join app cgroup: %w", err)
+		}
 	}
 	return nil
 }
@@ -165,9 +178,12 @@ func joinCgroup(args []string) error {
 func recvNS(sock int) (ns []int, first []byte, err error) {
 	buf := make([]byte, 64<<10)
 	oob := make([]byte, unix.CmsgSpace(maxNS*4))
-	n, oobn, _, _, err := unix.Recvmsg(sock, buf, oob, unix.MSG_CMSG_CLOEXEC)
+	n, oobn, flags, _, err := unix.Recvmsg(sock, buf, oob, unix.MSG_CMSG_CLOEXEC)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read spec: %w", err)
+	}
+	if flags&unix.MSG_CTRUNC != 0 {
+		return nil, nil, fmt.Errorf("more than %d namespaces: %w", maxNS, errdefs.ErrInvalid)
 	}
 	msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
 	if err != nil {
@@ -184,8 +200,11 @@ func recvNS(sock int) (ns []int, first []byte, err error) {
 }
 
 // enterAndExec joins the namespaces and execs, on one locked thread.
-func enterAndExec(spec *Spec, ns []int) error {
+func enterAndExec(spec *Spec, ns []int, cg *cgroups.Pod, app string) error {
 	runtime.LockOSThread() // for good: namespaces and confinement are per thread
+	if err := joinCgroup(cg, app); err != nil {
+		return err
+	}
 	if err := unix.Unshare(unix.CLONE_FS); err != nil {
 		return fmt.Errorf("unshare fs: %w", err)
 	}

@@ -7,7 +7,7 @@ package network
 
 import (
 	"fmt"
-	"os"
+	"os/exec"
 
 	"golang.org/x/sys/unix"
 
@@ -16,43 +16,57 @@ import (
 
 // Network sets up and tears down a pod's networking.
 type Network interface {
-	// CloneFlags are the namespace flags the pod init is started with
-	// (CLONE_NEWNET for a private namespace, 0 to share the host's).
-	CloneFlags() uintptr
+	// Start starts the pod init (cmd, whose SysProcAttr has its other
+	// namespaces) in the pod's network namespace. The caller holds
+	// runtime.LockOSThread: a CNI network starts cmd from a thread that
+	// joined the namespace it made (networking.Pod.Start).
+	Start(cmd *exec.Cmd) error
 	// InPod runs in the pod init, inside the pod's namespaces, before any
 	// app starts.
 	InPod() error
-	// Teardown undoes Setup's work outside the pod; it is idempotent.
+	// Teardown undoes what Start set up, from the pod dir, after any
+	// crash; it is idempotent.
 	Teardown() error
 }
 
 // For returns the Network --net names. "default" is the CNI default
-// network in rkt; until CNI plugins are bundled, it gives the pod a private
-// namespace with loopback only, and says so.
+// network in rkt; until stage1 runs CNI plugins, it gives the pod a private
+// namespace with loopback only (see Notice).
 func For(net string) (Network, error) {
 	switch net {
 	case "host":
 		return host{}, nil
-	case "none", "":
-		return none{}, nil
-	case "default":
-		fmt.Fprintln(os.Stderr, "saturn: --net=default: CNI networking is not built into this stage1 yet; the pod has loopback only (use --net=host for the host's network)")
+	case "none", "", "default":
 		return none{}, nil
 	}
 	return nil, fmt.Errorf("--net=%s: this stage1 supports host and none: %w", net, errdefs.ErrInvalid)
 }
 
+// Notice is what the user should know about --net=net, or "".
+func Notice(net string) string {
+	if net == "default" {
+		return "--net=default: CNI networking is not built into this stage1 yet; the pod has loopback only (--net=host shares the host's network)"
+	}
+	return ""
+}
+
+// host keeps the pod in the host's network namespace.
 type host struct{}
 
-func (host) CloneFlags() uintptr { return 0 }
-func (host) InPod() error        { return nil }
-func (host) Teardown() error     { return nil }
+func (host) Start(cmd *exec.Cmd) error { return cmd.Start() }
+func (host) InPod() error              { return nil }
+func (host) Teardown() error           { return nil }
 
+// none gives the pod a namespace of its own with loopback only; it dies
+// with the pod, so there is nothing to tear down.
 type none struct{}
 
-func (none) CloneFlags() uintptr { return unix.CLONE_NEWNET }
-func (none) InPod() error        { return LoopbackUp() }
-func (none) Teardown() error     { return nil }
+func (none) Start(cmd *exec.Cmd) error {
+	cmd.SysProcAttr.Cloneflags |= unix.CLONE_NEWNET
+	return cmd.Start()
+}
+func (none) InPod() error    { return LoopbackUp() }
+func (none) Teardown() error { return nil }
 
 // LoopbackUp brings up "lo" in the calling thread's network namespace.
 func LoopbackUp() error {

@@ -9,7 +9,6 @@ import (
 	"os"
 
 	"github.com/appc/spec/schema"
-	"github.com/appc/spec/schema/types"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
 )
@@ -36,17 +35,4 @@ func ReadManifest() (*schema.PodManifest, error) {
 		return nil, fmt.Errorf("pod has no apps: %w", errdefs.ErrInvalid)
 	}
 	return &pm, nil
-}
-
-// App finds the named app in the manifest.
-func App(pm *schema.PodManifest, name string) (*schema.RuntimeApp, error) {
-	n, err := types.NewACName(name)
-	if err != nil {
-		return nil, fmt.Errorf("app name %q: %w", name, errdefs.ErrInvalid)
-	}
-	ra := pm.Apps.Get(*n)
-	if ra == nil {
-		return nil, fmt.Errorf("app %q: %w", name, errdefs.ErrNotFound)
-	}
-	return ra, nil
 }

@@ -71,7 +71,7 @@ func run(args []string) (int, error) {
 	p := &pod{reaper: reaper.New(), running: map[string]int{}, began: time.Now()}
 	sigc := make(chan os.Signal, 4)
 	signal.Notify(sigc, unix.SIGTERM, unix.SIGINT, ForceSignal)
-	if err := p.init(args); err != nil {
+	if err := p.setup(args); err != nil {
 		return 0, err
 	}
 	results := make(chan int)
@@ -110,9 +110,9 @@ func run(args []string) (int, error) {
 	return code, nil
 }
 
-// init prepares what every app shares: mount propagation, hostname,
+// setup prepares what every app shares: mount propagation, hostname,
 // network, status dir, empty volumes, the pod cgroup.
-func (p *pod) init(args []string) error {
+func (p *pod) setup(args []string) error {
 	var err error
 	if p.flags, err = podcfg.ParseRun(args); err != nil {
 		return err

@@ -57,6 +57,9 @@ func run(args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if n := network.Notice(flags.Net); n != "" {
+		fmt.Fprintln(os.Stderr, "saturn:", n)
+	}
 	if err := os.MkdirAll(podstate.StateDir, 0o700); err != nil {
 		return 0, err
 	}
@@ -68,7 +71,7 @@ func run(args []string) (int, error) {
 		return 0, err
 	}
 	log.Debug("pod cgroup made", "dirs", cg.Dirs, "elapsed", time.Since(start))
-	code, err := runPodInit(args, nw, cg, log)
+	code, err := runPodInit(args, nw, log)
 	log.Debug("pod init exited", "code", code, "elapsed", time.Since(start))
 	if err := removeCgroup(cg); err != nil {
 		log.Debug("pod cgroup left to gc", "err", err)
@@ -79,12 +82,13 @@ func run(args []string) (int, error) {
 
 // makeCgroup records the pod cgroup, then creates it.
 //
-// On cgroup v1 nobody is moved here: a v1 migration waits for an RCU grace
-// period when none ran lately (about 10 ms), so the pod init is moved into
-// the stage1 leaf in the background (intoStage1Leaf) while it starts, and
-// each exec helper moves itself into its app's leaf while the app's root is
-// built. On cgroup2, stage1 init moves itself into the leaf first: its own
-// cgroup may not keep processes once it has a child with controllers.
+// On cgroup v1 nobody is moved here: moving a process waits for an RCU
+// grace period when none ran lately (about 10 ms, the largest cost of a pod
+// start), so stage1 init and the pod init stay in the cgroup stage1 started
+// in, and each exec helper moves only its exec'ing thread into its app's
+// cgroup, which costs no such wait (package appexec). On cgroup2, stage1
+// init moves itself into the stage1 leaf: its own cgroup may not keep
+// processes once it has a child with controllers.
 func makeCgroup(uuid string) (*cgroups.Pod, error) {
 	sys, err := cgroups.Discover()
 	if err != nil {
@@ -108,17 +112,6 @@ func makeCgroup(uuid string) (*cgroups.Pod, error) {
 	return cg, cg.Create(self)
 }
 
-// intoStage1Leaf moves the pod init into the pod cgroup (cgroup v1); a
-// pod init that died meanwhile needs no moving.
-func intoStage1Leaf(cg *cgroups.Pod, pid int, log *slog.Logger) {
-	if cg.Unified {
-		return
-	}
-	if err := cg.Add(cgroups.Stage1Leaf, pid); err != nil {
-		log.Debug("pod init not moved into the pod cgroup", "err", err)
-	}
-}
-
 // removeCgroup removes the pod cgroup once the pod's processes are gone
 // with its PID namespace. On cgroup2 stage1 init first moves itself back
 // to the cgroup it started in (the pod cgroup's parent). gc repeats this
@@ -134,7 +127,7 @@ func removeCgroup(cg *cgroups.Pod) error {
 	return cg.Remove()
 }
 
-func runPodInit(args []string, nw network.Network, cg *cgroups.Pod, log *slog.Logger) (int, error) {
+func runPodInit(args []string, nw network.Network, log *slog.Logger) (int, error) {
 	ready, readyW, err := os.Pipe()
 	if err != nil {
 		return 0, err
@@ -148,17 +141,16 @@ func runPodInit(args []string, nw network.Network, cg *cgroups.Pod, log *slog.Lo
 		Stderr:     os.Stderr,
 		ExtraFiles: []*os.File{readyW},
 		SysProcAttr: &syscall.SysProcAttr{
-			Cloneflags: unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | nw.CloneFlags(),
+			Cloneflags: unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC,
 			Pdeathsig:  unix.SIGKILL,
 		},
 	}
 	sigc := make(chan os.Signal, 4)
 	signal.Notify(sigc, unix.SIGTERM, unix.SIGINT)
-	if err := cmd.Start(); err != nil {
+	if err := nw.Start(cmd); err != nil {
 		return 0, fmt.Errorf("start pod init: %w", err)
 	}
 	readyW.Close()
-	go intoStage1Leaf(cg, cmd.Process.Pid, log)
 	if err := podstate.WriteInt(podstate.PodInitPidFile, cmd.Process.Pid); err != nil {
 		log.Debug("record pod init pid", "err", err)
 	}

@@ -1,11 +1,13 @@
 package aci
 
 import (
+	"archive/tar"
 	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
@@ -89,6 +91,29 @@ func TestSplitCommand(t *testing.T) {
 		got, err := SplitCommand(in)
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("SplitCommand(%q) = %q, %v", in, got, err)
+		}
+	}
+}
+
+// The output may live inside the directory being built: it is left out.
+func TestBuildIntoItsOwnRootfs(t *testing.T) {
+	root := t.TempDir()
+	os.WriteFile(filepath.Join(root, "a"), []byte("a"), 0o644)
+	m, _ := Spec{Name: "example.com/self"}.Manifest()
+	out := filepath.Join(root, "self.aci")
+	if err := BuildFile(root, m, out); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.Open(out)
+	defer f.Close()
+	tr := tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		if strings.Contains(h.Name, "self") || strings.Contains(h.Name, ".tmp") {
+			t.Fatalf("output archived in itself: %s", h.Name)
 		}
 	}
 }

@@ -32,7 +32,12 @@ func BuildFile(rootfs string, manifest []byte, out string) error {
 	}
 	defer os.Remove(tmp.Name())
 	bw := bufio.NewWriterSize(tmp, 1<<20)
-	err = Write(bw, rootfs, manifest)
+	var skip inode
+	if fi, err := tmp.Stat(); err == nil {
+		st := fi.Sys().(*syscall.Stat_t)
+		skip = inode{uint64(st.Dev), uint64(st.Ino)}
+	}
+	err = write(bw, rootfs, manifest, skip)
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -51,6 +56,12 @@ func BuildFile(rootfs string, manifest []byte, out string) error {
 // Write writes the ACI as an uncompressed tar: "manifest", "rootfs", then
 // the tree in lexical order of each directory.
 func Write(w io.Writer, rootfs string, manifest []byte) error {
+	return write(w, rootfs, manifest, inode{})
+}
+
+// write is Write leaving out the file skip (the output being written, when
+// OUT.aci is inside ROOTFS_DIR).
+func write(w io.Writer, rootfs string, manifest []byte, skip inode) error {
 	fi, err := os.Stat(rootfs)
 	if err != nil {
 		return err
@@ -66,7 +77,7 @@ func Write(w io.Writer, rootfs string, manifest []byte) error {
 	if _, err := tw.Write(manifest); err != nil {
 		return err
 	}
-	b := &builder{tw: tw, links: map[inode]string{}, buf: make([]byte, 1<<20)}
+	b := &builder{tw: tw, links: map[inode]string{}, buf: make([]byte, 1<<20), skip: skip}
 	err = filepath.WalkDir(rootfs, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -93,6 +104,7 @@ type builder struct {
 	tw    *tar.Writer
 	links map[inode]string
 	buf   []byte
+	skip  inode
 }
 
 func (b *builder) add(p, name string) error {
@@ -101,6 +113,9 @@ func (b *builder) add(p, name string) error {
 		return err
 	}
 	st := fi.Sys().(*syscall.Stat_t)
+	if (inode{uint64(st.Dev), uint64(st.Ino)}) == b.skip {
+		return nil
+	}
 	hdr := &tar.Header{Name: name, Mode: int64(st.Mode & 0o7777), Uid: int(st.Uid), Gid: int(st.Gid),
 		ModTime: ModTime(), Format: tar.FormatPAX}
 	m := fi.Mode()

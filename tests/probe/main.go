@@ -14,37 +14,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/saturnpod/saturn/tests/probe/report"
 )
-
-// Report is what the probe saw.
-type Report struct {
-	App      string              `json:"app"`
-	Args     []string            `json:"args"`
-	Pid      int                 `json:"pid"`
-	Ppid     int                 `json:"ppid"`
-	Pid1     string              `json:"pid1"` // /proc/1/cmdline, argv[0]
-	Hostname string              `json:"hostname"`
-	UID      int                 `json:"uid"`
-	GID      int                 `json:"gid"`
-	Groups   []int               `json:"groups"`
-	Cwd      string              `json:"cwd"`
-	Env      []string            `json:"env"`
-	Mounts   []Mount             `json:"mounts"`
-	NS       map[string]string   `json:"ns"`
-	Status   map[string]string   `json:"status"` // Cap*, NoNewPrivs, Seccomp
-	Cgroup   []string            `json:"cgroup"`
-	Limits   map[string]string   `json:"limits"`
-	Files    map[string]string   `json:"files"`
-	Dirs     map[string][]string `json:"dirs"`
-	Errors   []string            `json:"errors,omitempty"`
-}
-
-// Mount is one line of /proc/self/mountinfo.
-type Mount struct {
-	Point   string `json:"point"`
-	FSType  string `json:"fstype"`
-	Options string `json:"options"`
-}
 
 type list []string
 
@@ -85,8 +57,8 @@ func main() {
 	os.Exit(*code)
 }
 
-func collect(reads, dirs []string) *Report {
-	r := &Report{
+func collect(reads, dirs []string) *report.Report {
+	r := &report.Report{
 		App: os.Getenv("AC_APP_NAME"), Args: os.Args, Pid: os.Getpid(), Ppid: os.Getppid(),
 		UID: os.Getuid(), GID: os.Getgid(), Env: os.Environ(),
 		NS: map[string]string{}, Status: map[string]string{}, Limits: map[string]string{},
@@ -142,19 +114,19 @@ func collect(reads, dirs []string) *Report {
 	return r
 }
 
-func mounts() []Mount {
+func mounts() []report.Mount {
 	b, err := os.ReadFile("/proc/self/mountinfo")
 	if err != nil {
 		return nil
 	}
-	var ms []Mount
+	var ms []report.Mount
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 		pre, post, ok := strings.Cut(line, " - ")
 		f, g := strings.Fields(pre), strings.Fields(post)
 		if !ok || len(f) < 6 || len(g) < 1 {
 			continue
 		}
-		ms = append(ms, Mount{Point: f[4], FSType: g[0], Options: f[5]})
+		ms = append(ms, report.Mount{Point: f[4], FSType: g[0], Options: f[5]})
 	}
 	return ms
 }

@@ -1,0 +1,67 @@
+package network
+
+import (
+	"errors"
+	"os"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/saturnpod/saturn/internal/errdefs"
+	"github.com/saturnpod/saturn/stage1/nsthread"
+)
+
+func TestFor(t *testing.T) {
+	for net, want := range map[string]Network{"host": host{}, "none": none{}, "default": none{}} {
+		if nw, err := For(net); err != nil || nw != want {
+			t.Errorf("%s: %v %v", net, nw, err)
+		}
+	}
+	if Notice("default") == "" || Notice("none") != "" {
+		t.Error("notice")
+	}
+	if _, err := For("bridge0"); !errors.Is(err, errdefs.ErrInvalid) {
+		t.Errorf("unknown network: %v", err)
+	}
+}
+
+// In a new network namespace loopback starts down; InPod brings it up.
+func TestNoneBringsLoopbackUp(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root")
+	}
+	var before, after uint16
+	err := nsthread.Run(func() error {
+		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+			return err
+		}
+		var err error
+		if before, err = loFlags(); err != nil {
+			return err
+		}
+		if err := (none{}).InPod(); err != nil {
+			return err
+		}
+		after, err = loFlags()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before&unix.IFF_UP != 0 || after&unix.IFF_UP == 0 {
+		t.Errorf("lo flags before %#x after %#x", before, after)
+	}
+}
+
+func loFlags() (uint16, error) {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return 0, err
+	}
+	defer unix.Close(fd)
+	ifr, _ := unix.NewIfreq("lo")
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+		return 0, err
+	}
+	return ifr.Uint16(), nil
+}
