@@ -32,7 +32,8 @@ $(CNI_PLUGINS) &: go.mod go.sum
 deps-network:
 	@./scripts/apt-ensure iptables nftables
 
-# bench-net: Setup+Teardown of --net=default against --net=none (the
-# namespace alone), in milliseconds.
-bench-net: deps-network $(CNI_PLUGINS)
-	$(GO) run ./bench/net -plugins $(CNI_DIR)
+# bench-net: what --net=default adds over --net=none, in milliseconds: to
+# `saturn run` end to end (start and whole run), and to the library's
+# Setup+Teardown.
+bench-net: deps-network $(CNI_PLUGINS) $(SATURN) $(BIN)/stage1.aci $(BUILD)/test/probe.aci
+	$(GO) run ./bench/net -plugins $(CNI_DIR) -saturn $(SATURN) -stage1 $(BIN)/stage1.aci -image $(BUILD)/test/probe.aci

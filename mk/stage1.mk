@@ -20,7 +20,9 @@ $(S1_DIR)/rootfs/stage1: $(S1_SRC) go.mod
 	$(STATIC) -o $@ ./stage1/cmd/stage1
 	for e in init enter gc stop; do ln -sfn stage1 $(S1_DIR)/rootfs/$$e; done
 
-$(BIN)/stage1.aci: $(S1_DIR)/rootfs/stage1 | $(SATURN)
+$(BIN)/stage1.aci: $(S1_DIR)/rootfs/stage1 $(CNI_PLUGINS) | $(SATURN)
+	rm -rf $(S1_DIR)/rootfs/usr/lib/saturn/cni && mkdir -p $(S1_DIR)/rootfs/usr/lib/saturn/cni
+	cp $(CNI_PLUGINS) $(S1_DIR)/rootfs/usr/lib/saturn/cni/
 	$(SATURN) image build $(S1_DIR)/rootfs $@ --name saturn.io/stage1 $(S1_LABELS) \
 		--label version=$(VERSION) \
 		--annotation coreos.com/rkt/stage1/run=/init \

@@ -24,7 +24,7 @@ func closeOnExecAll(keep int) error {
 	}
 	for _, n := range names {
 		fd, err := strconv.Atoi(n)
-		if err != nil || fd <= 2 || fd == keep || fd == int(d.Fd()) {
+		if err != nil || fd <= 2 || fd == keep || fd == int(d.Fd()) || activationFD(fd) {
 			continue
 		}
 		if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC); err != nil && err != unix.EBADF {
@@ -32,4 +32,15 @@ func closeOnExecAll(keep int) error {
 		}
 	}
 	return nil
+}
+
+// activationFD tells whether fd is a socket systemd passed to this process
+// (LISTEN_PID, LISTEN_FDS: fds 3 and up). stage1 keeps this PID, so the
+// sockets stay open for it; Documentation/systemd.md.
+func activationFD(fd int) bool {
+	if os.Getenv("LISTEN_PID") != strconv.Itoa(os.Getpid()) {
+		return false
+	}
+	n, err := strconv.Atoi(os.Getenv("LISTEN_FDS"))
+	return err == nil && fd >= 3 && fd < 3+n
 }

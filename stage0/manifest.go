@@ -9,6 +9,7 @@ import (
 	"github.com/appc/spec/schema/types"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
+	"github.com/saturnpod/saturn/store"
 )
 
 // annotationMutable tells a rkt stage1 whether apps may be added later;
@@ -17,8 +18,8 @@ const annotationMutable = "coreos.com/rkt/stage1/mutable"
 
 // podManifest builds the pod manifest with effective apps, from the
 // options or from the user's manifest file, and returns each app's image
-// manifest alongside.
-func (r *Runtime) podManifest(o PrepareOptions) (*schema.PodManifest, []*schema.ImageManifest, error) {
+// manifest alongside, as the store has it.
+func (r *Runtime) podManifest(o PrepareOptions) (*schema.PodManifest, [][]byte, error) {
 	if o.PodManifest != "" {
 		return r.userPodManifest(o)
 	}
@@ -39,14 +40,14 @@ func (r *Runtime) podManifest(o PrepareOptions) (*schema.PodManifest, []*schema.
 	pm.Annotations.Set(annotationMutable, "false")
 	env := envPolicy{inherit: o.InheritEnv, setEnv: o.SetEnv}
 	taken := map[types.ACName]bool{}
-	var ims []*schema.ImageManifest
+	var ims [][]byte
 	for i := range o.Apps {
 		a := &o.Apps[i]
 		id, err := r.imageRef(a.Image)
 		if err != nil {
 			return nil, nil, fmt.Errorf("image %s: %w", a.Image, err)
 		}
-		im, err := st.Manifest(id)
+		mb, im, err := imageManifest(st, id)
 		if err != nil {
 			return nil, nil, fmt.Errorf("image %s: %w", a.Image, err)
 		}
@@ -65,7 +66,7 @@ func (r *Runtime) podManifest(o PrepareOptions) (*schema.PodManifest, []*schema.
 			return nil, nil, fmt.Errorf("app %s: %w", name, err)
 		}
 		pm.Apps = append(pm.Apps, *ra)
-		ims = append(ims, im)
+		ims = append(ims, mb)
 	}
 	if err := checkPorts(pm); err != nil {
 		return nil, nil, err
@@ -122,7 +123,7 @@ func runtimeApp(a *App, name types.ACName, id string, im *schema.ImageManifest, 
 // userPodManifest reads --pod-manifest. Its apps must name images in the
 // store by ID; an app without an app section gets its image's, so stage1
 // always finds the effective app.
-func (r *Runtime) userPodManifest(o PrepareOptions) (*schema.PodManifest, []*schema.ImageManifest, error) {
+func (r *Runtime) userPodManifest(o PrepareOptions) (*schema.PodManifest, [][]byte, error) {
 	if len(o.Apps) > 0 || len(o.Volumes) > 0 || len(o.Ports) > 0 {
 		return nil, nil, fmt.Errorf("--pod-manifest replaces images, --volume and --port: %w", errdefs.ErrInvalid)
 	}
@@ -141,7 +142,7 @@ func (r *Runtime) userPodManifest(o PrepareOptions) (*schema.PodManifest, []*sch
 	if err != nil {
 		return nil, nil, err
 	}
-	var ims []*schema.ImageManifest
+	var ims [][]byte
 	taken := map[types.ACName]bool{}
 	for i := range pm.Apps {
 		ra := &pm.Apps[i]
@@ -159,7 +160,7 @@ func (r *Runtime) userPodManifest(o PrepareOptions) (*schema.PodManifest, []*sch
 		if err != nil {
 			return nil, nil, fmt.Errorf("pod manifest: app %s: %w", ra.Name, err)
 		}
-		im, err := st.Manifest(id)
+		mb, im, err := imageManifest(st, id)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -170,7 +171,21 @@ func (r *Runtime) userPodManifest(o PrepareOptions) (*schema.PodManifest, []*sch
 			app := *im.App
 			ra.App = &app
 		}
-		ims = append(ims, im)
+		ims = append(ims, mb)
 	}
 	return &pm, ims, nil
+}
+
+// imageManifest reads an image's manifest from the store, as stored and
+// parsed.
+func imageManifest(st *store.Store, id string) ([]byte, *schema.ImageManifest, error) {
+	mb, err := st.ManifestBytes(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	im, err := store.ParseManifest(mb)
+	if err != nil {
+		return nil, nil, err
+	}
+	return mb, im, nil
 }

@@ -1,6 +1,7 @@
 package stage0
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -57,10 +58,31 @@ func (m stage1Mount) mount() error {
 	if err != nil {
 		return err
 	}
-	if err := unix.Mount("overlay", target, "overlay", 0, opts); err != nil {
+	if err := mountOverlay(target, opts); err != nil {
 		return fmt.Errorf("mount stage1 overlay: %w", err)
 	}
 	return m.mountAppRoots()
+}
+
+// mountOverlay mounts a pod's overlay with "volatile": the kernel then
+// skips every sync of the upper fs, above all the syncfs of the whole host
+// filesystem when the pod's mount namespace goes away, which otherwise
+// makes each pod's exit wait for a journal commit of whatever the host has
+// dirty. The upper dirs hold one run's scratch state. What stage1 writes
+// there (rkt/status/<app>) reaches the disk with normal writeback, so a
+// host crash within seconds of a pod's exit may lose its exit codes; the
+// pod is still exited and gc removes it. An fsync through a volatile
+// overlay is a no-op: a stage1 that needs a file on disk before going on
+// writes it outside stage1/rootfs (or fsyncs it in overlay/stage1/upper).
+// Each overlay is mounted once per pod, so the work dir's volatile marker,
+// which forbids mounting it again, never gets in the way.
+func mountOverlay(target, opts string) error {
+	err := unix.Mount("overlay", target, "overlay", 0, opts+",volatile")
+	if errors.Is(err, unix.EINVAL) {
+		// Kernels before 5.10 do not know volatile.
+		err = unix.Mount("overlay", target, "overlay", 0, opts)
+	}
+	return err
 }
 
 // overlayOpts builds overlayfs mount options.
@@ -83,9 +105,11 @@ func execEntrypoint(m stage1Mount, entry string, args, env []string, keepFD int)
 	if err := enterPrivateMountNS(); err != nil {
 		return err
 	}
+	TT("unshared")
 	if err := m.mount(); err != nil {
 		return err
 	}
+	TT("mounted")
 	if err := unix.Chdir(m.podDir); err != nil {
 		return fmt.Errorf("chdir to pod: %w", err)
 	}
@@ -93,6 +117,7 @@ func execEntrypoint(m stage1Mount, entry string, args, env []string, keepFD int)
 		return err
 	}
 	path := filepath.Join(pod.Stage1RootfsPath(m.podDir), entry)
+	TT("exec")
 	if err := unix.Exec(path, append([]string{path}, args...), env); err != nil {
 		return fmt.Errorf("exec stage1 %s: %w", entry, err)
 	}
@@ -129,4 +154,16 @@ func runEntrypoint(m stage1Mount, entry string, args []string) error {
 		errc <- nil
 	}()
 	return <-errc
+}
+
+// mkdirs creates each directory, parents listed first, with mode 0755; one
+// that exists is fine. On the run path this replaces MkdirAll, which stats
+// every parent of every path before creating it.
+func mkdirs(paths ...string) error {
+	for _, p := range paths {
+		if err := os.Mkdir(p, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+			return err
+		}
+	}
+	return nil
 }

@@ -27,35 +27,39 @@ type PrepareOptions struct {
 
 // Prepare creates a pod in the prepared state and returns its UUID.
 func (r *Runtime) Prepare(o PrepareOptions) (string, error) {
-	p, err := r.prepare(o)
+	p, _, err := r.prepare(o)
 	if err != nil {
 		return "", err
 	}
 	defer p.Close()
-	if err := p.Transition(pod.DirPrepared); err != nil {
+	if err := publish(p, pod.DirPrepared); err != nil {
 		return "", err
 	}
 	return p.UUID, nil
 }
 
-// prepare builds a pod dir and returns the pod locked in prepare/.
-func (r *Runtime) prepare(o PrepareOptions) (*pod.Pod, error) {
-	s1, err := r.resolveStage1(o.Stage1)
+// prepare builds a pod dir and returns the pod locked in prepare/, and its
+// stage1. Nothing of it is synced yet: publish does that, at once.
+func (r *Runtime) prepare(o PrepareOptions) (*pod.Pod, *stage1Info, error) {
+	s1ID, err := r.resolveStage1(o.Stage1)
 	if err != nil {
-		return nil, fmt.Errorf("stage1 image: %w", err)
+		return nil, nil, fmt.Errorf("stage1 image: %w", err)
 	}
-	pm, ims, err := r.podManifest(o)
+	TT("resolveStage1")
+	pm, manifests, err := r.podManifest(o)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	TT("podManifest")
 	p, err := r.pods.Create()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	TT("Create")
 	r.log.Debug("preparing pod", "uuid", p.UUID, "dir", p.Path())
-	fail := func(err error) (*pod.Pod, error) {
+	fail := func(err error) (*pod.Pod, *stage1Info, error) {
 		r.discard(p)
-		return nil, err
+		return nil, nil, err
 	}
 	if o.UUIDFileSave != "" {
 		if err := writeFileAtomic(o.UUIDFileSave, []byte(p.UUID+"\n"), 0o644); err != nil {
@@ -63,83 +67,109 @@ func (r *Runtime) prepare(o PrepareOptions) (*pod.Pod, error) {
 		}
 	}
 	dir := p.Path()
-	if err := r.prepareStage1(dir, s1); err != nil {
+	s1, err := r.prepareStage1(dir, s1ID)
+	if err != nil {
 		return fail(err)
 	}
+	TT("prepareStage1")
 	for i, ra := range pm.Apps {
-		if err := r.prepareApp(dir, ra, ims[i]); err != nil {
+		if err := r.prepareApp(dir, ra, manifests[i]); err != nil {
 			return fail(err)
 		}
 	}
+	TT("prepareApps")
 	b, err := json.Marshal(pm)
 	if err != nil {
 		return fail(fmt.Errorf("encode pod manifest: %w", err))
 	}
-	if err := writeFileAtomic(pod.ManifestPath(dir), b, 0o640); err != nil {
+	// Through a rename, so that status and list never read half of it.
+	tmp := pod.ManifestPath(dir) + ".tmp"
+	if err := writeNewFile(tmp, b, 0o640); err != nil {
 		return fail(fmt.Errorf("write pod manifest: %w", err))
 	}
-	return p, nil
+	if err := os.Rename(tmp, pod.ManifestPath(dir)); err != nil {
+		return fail(fmt.Errorf("write pod manifest: %w", err))
+	}
+	return p, s1, nil
+}
+
+// publish moves a prepared pod into its state dir (prepared/ or run/) and
+// makes the pod manifest and the move durable with one journal commit: the
+// manifest's data is synced after the rename, so the commit that carries
+// the data carries the rename too, and the fsync of the state dir finds
+// nothing left to wait for. (Syncing the manifest before the move, then
+// the move, waits for two commits.) Both are on disk before stage1 runs or
+// the pod is reported prepared.
+func publish(p *pod.Pod, to string) error {
+	if err := p.Move(to); err != nil {
+		return err
+	}
+	if err := syncFile(pod.ManifestPath(p.Path())); err != nil {
+		return fmt.Errorf("sync pod manifest: %w", err)
+	}
+	return p.SyncState()
 }
 
 // prepareStage1 renders the stage1 image once and records it in the pod.
-func (r *Runtime) prepareStage1(dir, id string) error {
-	st, _ := r.Store()
-	treeID, _, err := st.RenderTree(id)
+func (r *Runtime) prepareStage1(dir, id string) (*stage1Info, error) {
+	st, err := r.Store()
 	if err != nil {
-		return fmt.Errorf("render stage1 %s: %w", id, err)
+		return nil, err
 	}
-	im, err := st.Manifest(id)
+	treeID, tree, err := st.RenderTree(id)
 	if err != nil {
-		return fmt.Errorf("stage1 manifest: %w", err)
+		return nil, fmt.Errorf("render stage1 %s: %w", id, err)
 	}
-	if _, ok := im.Annotations.Get(annotationRun); !ok {
-		return fmt.Errorf("image %s is not a stage1: no %s annotation: %w", im.Name, annotationRun, errdefs.ErrInvalid)
+	mb, err := st.ManifestBytes(id)
+	if err != nil {
+		return nil, fmt.Errorf("stage1 manifest: %w", err)
 	}
-	for _, d := range []string{pod.Stage1RootfsPath(dir), pod.Stage1UpperPath(dir), filepath.Join(pod.OverlayPath(dir, "stage1"), "work")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return fmt.Errorf("create stage1 dirs: %w", err)
-		}
+	s1, err := parseStage1(mb, tree)
+	if err != nil {
+		return nil, err
 	}
-	if err := writeJSON(pod.Stage1ManifestPath(dir), im); err != nil {
-		return err
+	if _, ok := s1.annotations[annotationRun]; !ok {
+		return nil, fmt.Errorf("image %s is not a stage1: no %s annotation: %w", s1.name, annotationRun, errdefs.ErrInvalid)
 	}
-	return os.WriteFile(pod.Stage1TreeStoreIDPath(dir), []byte(treeID), 0o640)
+	ov := pod.OverlayPath(dir, "stage1")
+	if err := mkdirs(filepath.Dir(pod.Stage1RootfsPath(dir)), pod.Stage1RootfsPath(dir),
+		filepath.Dir(ov), ov, pod.Stage1UpperPath(dir), filepath.Join(ov, "work")); err != nil {
+		return nil, fmt.Errorf("create stage1 dirs: %w", err)
+	}
+	// The manifest as the store has it, like rkt: no re-encoding.
+	if err := writeNewFile(pod.Stage1ManifestPath(dir), mb, 0o640); err != nil {
+		return nil, fmt.Errorf("write stage1 manifest: %w", err)
+	}
+	if err := writeNewFile(pod.Stage1TreeStoreIDPath(dir), []byte(treeID), 0o640); err != nil {
+		return nil, fmt.Errorf("write stage1 tree ID: %w", err)
+	}
+	return s1, nil
 }
 
-// prepareApp renders an app's image and writes appsinfo/<app> and its
-// overlay dirs.
-func (r *Runtime) prepareApp(dir string, ra schema.RuntimeApp, im *schema.ImageManifest) error {
-	st, _ := r.Store()
+// prepareApp renders an app's image and writes appsinfo/<app> (with the
+// image manifest as the store has it) and its overlay dirs. The pod's
+// overlay/ exists: prepareStage1 made it.
+func (r *Runtime) prepareApp(dir string, ra schema.RuntimeApp, manifest []byte) error {
+	st, err := r.Store()
+	if err != nil {
+		return err
+	}
 	treeID, rootfs, err := st.RenderTree(ra.Image.ID.String())
 	if err != nil {
 		return fmt.Errorf("render image %s: %w", ra.Image.ID, err)
 	}
 	info := pod.AppInfoPath(dir, ra.Name.String())
 	ov := pod.OverlayPath(dir, ra.Name.String())
-	for _, d := range []string{info, filepath.Join(ov, "upper"), filepath.Join(ov, "work")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return fmt.Errorf("create app dirs: %w", err)
+	if err := mkdirs(filepath.Dir(info), info, ov, filepath.Join(ov, "upper"), filepath.Join(ov, "work")); err != nil {
+		return fmt.Errorf("create app dirs: %w", err)
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{"manifest", manifest}, {"treeStoreID", []byte(treeID)}, {"lowerdir", []byte(rootfs)}} {
+		if err := writeNewFile(filepath.Join(info, f.name), f.data, 0o640); err != nil {
+			return fmt.Errorf("write app info: %w", err)
 		}
-	}
-	if err := writeJSON(filepath.Join(info, "manifest"), im); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(info, "treeStoreID"), []byte(treeID), 0o640); err != nil {
-		return fmt.Errorf("write app info: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(info, "lowerdir"), []byte(rootfs), 0o640); err != nil {
-		return fmt.Errorf("write app info: %w", err)
-	}
-	return nil
-}
-
-func writeJSON(path string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", filepath.Base(path), err)
-	}
-	if err := os.WriteFile(path, b, 0o640); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }

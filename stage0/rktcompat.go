@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/saturnpod/saturn/stage0/pod"
 )
 
@@ -27,7 +25,7 @@ type appRoot struct {
 // rktAppRoots lists the app roots to mount for stage1; none when it
 // mounts them itself.
 func rktAppRoots(pd *pod.Pod, s1 *stage1Info) ([]appRoot, error) {
-	if v, _ := s1.manifest.Annotations.Get(annotationAppRoots); v == "stage1" {
+	if s1.annotations[annotationAppRoots] == "stage1" {
 		return nil, nil
 	}
 	apps, err := pd.Apps()
@@ -52,13 +50,13 @@ func rktAppRoots(pd *pod.Pod, s1 *stage1Info) ([]appRoot, error) {
 func (m stage1Mount) mountAppRoots() error {
 	root := pod.Stage1RootfsPath(m.podDir)
 	for _, a := range m.apps {
-		ov := filepath.Join(m.podDir, "overlay", ".rkt-stage2", a.name)
+		rkt := filepath.Join(m.podDir, "overlay", ".rkt-stage2")
+		ov := filepath.Join(rkt, a.name)
 		upper, work := filepath.Join(ov, "upper"), filepath.Join(ov, "work")
-		dir := filepath.Join(root, "opt", "stage2", a.name)
-		for _, d := range []string{upper, work, filepath.Join(dir, "rootfs")} {
-			if err := os.MkdirAll(d, 0o755); err != nil {
-				return fmt.Errorf("app %s root: %w", a.name, err)
-			}
+		opt := filepath.Join(root, "opt")
+		dir := filepath.Join(opt, "stage2", a.name)
+		if err := mkdirs(rkt, ov, upper, work, opt, filepath.Dir(dir), dir, filepath.Join(dir, "rootfs")); err != nil {
+			return fmt.Errorf("app %s root: %w", a.name, err)
 		}
 		mf, err := os.ReadFile(filepath.Join(pod.AppInfoPath(m.podDir, a.name), "manifest"))
 		if err != nil {
@@ -71,7 +69,7 @@ func (m stage1Mount) mountAppRoots() error {
 		if err != nil {
 			return err
 		}
-		if err := unix.Mount("overlay", filepath.Join(dir, "rootfs"), "overlay", 0, opts); err != nil {
+		if err := mountOverlay(filepath.Join(dir, "rootfs"), opts); err != nil {
 			return fmt.Errorf("mount app %s root: %w", a.name, err)
 		}
 	}

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/appc/spec/schema"
-
 	"github.com/saturnpod/saturn/stage0/pod"
 )
 
@@ -25,12 +23,12 @@ func TestRktAppRoots(t *testing.T) {
 	os.MkdirAll(pod.AppInfoPath(p.Path(), "a"), 0o755)
 	os.WriteFile(filepath.Join(pod.AppInfoPath(p.Path(), "a"), "lowerdir"), []byte("/trees/x/rootfs"), 0o644)
 
-	s1 := &stage1Info{manifest: schema.BlankImageManifest()}
+	s1 := &stage1Info{annotations: map[string]string{}}
 	roots, err := rktAppRoots(p, s1)
 	if err != nil || len(roots) != 1 || roots[0] != (appRoot{name: "a", lower: "/trees/x/rootfs"}) {
 		t.Fatalf("rkt stage1: %+v %v", roots, err)
 	}
-	s1.manifest.Annotations.Set(annotationAppRoots, "stage1")
+	s1.annotations[annotationAppRoots] = "stage1"
 	if roots, err := rktAppRoots(p, s1); err != nil || roots != nil {
 		t.Fatalf("stage1 that mounts app roots itself: %+v %v", roots, err)
 	}

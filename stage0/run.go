@@ -2,7 +2,6 @@ package stage0
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -29,7 +28,8 @@ func (r *Runtime) Run(p PrepareOptions, o RunOptions) error {
 	if o.Interactive && p.PodManifest == "" && len(p.Apps) != 1 {
 		return errInteractive()
 	}
-	pd, err := r.prepare(p)
+	TT("Run")
+	pd, s1, err := r.prepare(p)
 	if err != nil {
 		return err
 	}
@@ -40,10 +40,12 @@ func (r *Runtime) Run(p PrepareOptions, o RunOptions) error {
 	}
 	// Straight from prepare/ to run/ under the same lock: no moment at
 	// which a run-prepared could take the pod.
-	if err := pd.Transition(pod.DirRun); err != nil {
+	TT("prepared")
+	if err := publish(pd, pod.DirRun); err != nil {
 		return err
 	}
-	return r.execRun(pd, o)
+	TT("transition")
+	return r.execRun(pd, s1, o)
 }
 
 // RunPrepared runs a prepared pod, like Run. Of two racing callers one
@@ -77,7 +79,11 @@ func (r *Runtime) RunPrepared(ref string, o RunOptions) error {
 	if err := pd.Transition(pod.DirRun); err != nil {
 		return err
 	}
-	return r.execRun(pd, o)
+	s1, err := r.readStage1(pd.Path())
+	if err != nil {
+		return err
+	}
+	return r.execRun(pd, s1, o)
 }
 
 // stateAfterUnlock names the state a pod we hold locked will be in for
@@ -112,26 +118,20 @@ func checkInteractive(pd *pod.Pod, o RunOptions) error {
 }
 
 func checkRunOptions(o RunOptions) error {
-	for _, ns := range o.DNS {
-		if net.ParseIP(ns) == nil {
-			return fmt.Errorf("--dns %s is not an IP address: %w", ns, errdefs.ErrInvalid)
-		}
-	}
-	return nil
+	return checkDNSOptions(o)
 }
 
 // execRun execs stage1's run entrypoint for a locked pod in run/.
-func (r *Runtime) execRun(pd *pod.Pod, o RunOptions) error {
+func (r *Runtime) execRun(pd *pod.Pod, s1 *stage1Info, o RunOptions) error {
 	dir := pd.Path()
-	s1, err := r.readStage1(dir)
-	if err != nil {
-		return err
-	}
 	entry, err := s1.entrypoint(annotationRun)
 	if err != nil {
 		return err
 	}
 	if err := writeResolvConf(dir, o); err != nil {
+		return err
+	}
+	if err := writeHosts(dir, o); err != nil {
 		return err
 	}
 	lockFD := int(pd.LockFile().Fd())
@@ -147,6 +147,7 @@ func (r *Runtime) execRun(pd *pod.Pod, o RunOptions) error {
 	}
 	args := r.runArgs(o, s1.version, pd.UUID)
 	r.log.Debug("exec stage1 run", "entrypoint", entry, "args", args)
+	TT("execRun args")
 	apps, err := rktAppRoots(pd, s1)
 	if err != nil {
 		return err
@@ -159,7 +160,7 @@ func (r *Runtime) execRun(pd *pod.Pod, o RunOptions) error {
 // writeResolvConf writes --dns settings where stage1 finds them with
 // --dns-conf-mode=resolv=stage0: etc/rkt-resolv.conf in its root.
 func writeResolvConf(dir string, o RunOptions) error {
-	if len(o.DNS) == 0 && len(o.DNSSearch) == 0 && len(o.DNSOptions) == 0 {
+	if !strings.HasPrefix(dnsConfMode(o), "resolv=stage0") {
 		return nil
 	}
 	var b strings.Builder

@@ -1,7 +1,8 @@
 // Command net measures what pod networking adds to a pod's start and
-// removal: networking.Setup then Teardown for --net=default against
-// --net=none (the namespace alone), in milliseconds. It runs as root,
-// in throwaway directories and a subnet of its own, and restores
+// removal, in milliseconds: end to end, `saturn run` of a pod whose app
+// prints a line, with --net=default against --net=none (with -saturn);
+// and the library alone, networking.Setup then Teardown of the same two
+// (its own subnet and directories). It runs as root and restores
 // ip_forward, which the ptp plugin turns on.
 package main
 
@@ -28,8 +29,19 @@ const (
 func main() {
 	plugins := flag.String("plugins", "build/cni", "directory of the CNI plugins")
 	n := flag.Int("n", 20, "runs per mode")
+	saturn := flag.String("saturn", "", "saturn binary: also time `saturn run` end to end")
+	stage1 := flag.String("stage1", "bin/stage1.aci", "stage1 image for -saturn")
+	image := flag.String("image", "build/test/probe.aci", "app image with /bin/busybox for -saturn")
 	flag.Parse()
-	if err := run(*plugins, *n); err != nil {
+	fwd, fwdErr := os.ReadFile(ipForward)
+	err := run(*plugins, *n)
+	if err == nil && *saturn != "" {
+		err = e2e(*saturn, *stage1, *image, *n)
+	}
+	if fwdErr == nil {
+		os.WriteFile(ipForward, fwd, 0o644)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench-net:", err)
 		os.Exit(1)
 	}
@@ -39,9 +51,6 @@ func run(plugins string, n int) error {
 	plugins, err := filepath.Abs(plugins)
 	if err != nil {
 		return err
-	}
-	if fwd, err := os.ReadFile(ipForward); err == nil {
-		defer os.WriteFile(ipForward, fwd, 0o644)
 	}
 	tmp, err := os.MkdirTemp("", "saturn-bench-net-")
 	if err != nil {

@@ -10,12 +10,13 @@ import (
 )
 
 // addPodCommands registers the pod commands: run, prepare, run-prepared,
-// status, list, cat-manifest, stop, rm, gc, enter.
+// status, list, cat-manifest, stop, rm, gc, enter, logs.
 func addPodCommands(root *cobra.Command, g *globalOptions) {
 	root.AddCommand(
 		newRunCmd(g), newPrepareCmd(g), newRunPreparedCmd(g),
 		newStatusCmd(g), newListCmd(g), newCatManifestCmd(g),
 		newStopCmd(g), newRmCmd(g), newGCCmd(g), newEnterCmd(g),
+		newLogsCmd(g),
 	)
 }
 

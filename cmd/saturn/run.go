@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -48,11 +49,13 @@ type runFlags struct {
 }
 
 func (f *runFlags) add(fs *pflag.FlagSet) {
-	fs.StringVar(&f.o.Net, "net", "default", "pod networking: default, host, none, or network names")
+	fs.StringVar(&f.o.Net, "net", "default", "pod networking: host, none, or a comma-separated list of default, default-restricted and network names, each optionally NAME:K=V;K=V (CNI args)")
 	fs.StringVar(&f.o.Hostname, "hostname", "", "pod hostname (default: rkt-UUID)")
-	fs.StringArrayVar(&f.o.DNS, "dns", nil, "nameserver for the apps (repeatable)")
+	fs.StringArrayVar(&f.o.DNS, "dns", nil, "nameserver IP for the apps (repeatable), or host (the host's resolv.conf) or none (no resolv.conf); default: the network's DNS, else the host's")
 	fs.StringArrayVar(&f.o.DNSSearch, "dns-search", nil, "DNS search domain (repeatable)")
 	fs.StringArrayVar(&f.o.DNSOptions, "dns-opt", nil, "resolv.conf option (repeatable)")
+	fs.StringArrayVar(&f.o.HostsEntries, "hosts-entry", nil, "/etc/hosts entry IP=NAME for the apps (repeatable), or host (the host's /etc/hosts)")
+	fs.StringVar(&f.o.LocalConfig, "local-config", "", "directory of local configuration: net.d/ holds CNI networks (default /etc/saturn)")
 	fs.BoolVar(&f.o.Interactive, "interactive", false, "attach the terminal to the (single) app")
 	fs.StringVar(&f.insecure, "insecure-options", "", "comma-separated: capabilities, paths, seccomp, all-run (image, tls, ... concern fetching)")
 }
@@ -60,6 +63,14 @@ func (f *runFlags) add(fs *pflag.FlagSet) {
 // options validates --insecure-options and returns the run options.
 func (f *runFlags) options() (stage0.RunOptions, error) {
 	o := f.o
+	if o.LocalConfig != "" {
+		// stage1 runs in the pod dir: a relative path would mean another place.
+		abs, err := filepath.Abs(o.LocalConfig)
+		if err != nil {
+			return o, err
+		}
+		o.LocalConfig = abs
+	}
 	for _, opt := range strings.Split(f.insecure, ",") {
 		switch opt = strings.TrimSpace(opt); opt {
 		case "":

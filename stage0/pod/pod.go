@@ -121,23 +121,38 @@ func (p *Pod) Close() error {
 	return err
 }
 
-// Transition moves the locked pod to another state dir: rename(2), then
-// fsync of both parents so the move survives a crash.
+// Transition moves the locked pod to another state dir, durably: Move,
+// then SyncState.
 func (p *Pod) Transition(to string) error {
+	if err := p.Move(to); err != nil {
+		return err
+	}
+	return p.SyncState()
+}
+
+// Move renames the locked pod dir into another state dir, without making
+// the move durable: for a move that a crash may undo because both states
+// mean the same to gc, or whose caller syncs it together with more (so
+// that one journal commit carries all of it).
+func (p *Pod) Move(to string) error {
 	if p.lock == nil {
 		return fmt.Errorf("transition of pod %s without its lock: %w", p.UUID, errdefs.ErrWrongState)
 	}
-	from := p.Path()
 	dst := filepath.Join(p.pods.root, to, p.UUID)
-	if err := os.Rename(from, dst); err != nil {
+	if err := os.Rename(p.Path(), dst); err != nil {
 		return fmt.Errorf("move pod %s to %s: %w", p.UUID, to, err)
 	}
-	old := p.dir
 	p.dir = to
-	if err := fsyncDir(filepath.Join(p.pods.root, to)); err != nil {
-		return err
-	}
-	return fsyncDir(filepath.Join(p.pods.root, old))
+	return nil
+}
+
+// SyncState makes the pod's moves so far survive a crash: an fsync of the
+// state dir that holds it now. That one is enough: a rename is a single
+// atomic update of a journaling filesystem (ext4, xfs, btrfs), so the
+// commit that makes the new name durable removes the old name with it; an
+// fsync of the old parent too would only wait for a second, empty commit.
+func (p *Pod) SyncState() error {
+	return fsyncDir(filepath.Join(p.pods.root, p.dir))
 }
 
 // State derives the pod's state now. Probing the lock takes it shared for

@@ -57,7 +57,10 @@ func (ps *Pods) Create() (*Pod, error) {
 			p.Close()
 			return nil, fmt.Errorf("new pod %s was taken by gc: %w", p.UUID, errdefs.ErrBusy)
 		}
-		if err := p.Transition(DirPrepare); err != nil {
+		// Not synced: a crash leaves the pod unlocked in embryo/ or in
+		// prepare/, garbage either way. The commit of the pod's next
+		// durable transition carries this move too.
+		if err := p.Move(DirPrepare); err != nil {
 			p.Close()
 			return nil, err
 		}

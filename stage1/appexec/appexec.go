@@ -36,6 +36,7 @@ import (
 	"github.com/saturnpod/saturn/internal/errdefs"
 	"github.com/saturnpod/saturn/stage1/cgroups"
 	"github.com/saturnpod/saturn/stage1/isolation"
+	"github.com/saturnpod/saturn/stage1/sdactivation"
 )
 
 // Name is the helper's argv[0]; the stage1 binary dispatches on it.
@@ -119,7 +120,8 @@ func Main(args []string) int {
 	// Not dumpable: the pod's processes may not open /proc/<pid>/exe, mem,
 	// or fds of this process while it still holds stage1's privileges.
 	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
-	sock := os.NewFile(3, "app-exec")
+	// The app's sockets from socket activation, if any, come first (package sdactivation).
+	sock := os.NewFile(uintptr(sdactivation.HelperSock()), "app-exec")
 	err := run(sock, args)
 	fmt.Fprintf(sock, "%v\n", err)
 	return 254
@@ -145,7 +147,7 @@ func run(sock *os.File, args []string) error {
 	}
 	// Nothing but stdio reaches the program; the socket closing at exec is
 	// what tells the parent the exec happened.
-	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
+	if err := unix.CloseRange(uint(sock.Fd()), ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return fmt.Errorf("close_range: %w", err)
 	}
 	return enterAndExec(&spec, ns, cg, app)
@@ -225,7 +227,7 @@ func enterAndExec(spec *Spec, ns []int, cg *cgroups.Pod, app string) error {
 	if err != nil {
 		return err
 	}
-	return spec.Isolation.Exec(argv0, spec.Argv, spec.Env)
+	return spec.Isolation.Exec(argv0, spec.Argv, sdactivation.AppEnv(spec.Env))
 }
 
 // lookPath finds a command without a slash in the PATH of env, inside the

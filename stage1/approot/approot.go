@@ -33,6 +33,11 @@ type Spec struct {
 	Console bool
 	Mounts  []Mount
 	Cgroups []CgroupDir
+	// ReadOnlyRoot mounts the root read-only (--readonly-rootfs).
+	ReadOnlyRoot bool
+	// UnmaskedPaths leaves the kernel paths as they are
+	// (--insecure-options=paths): no masks, no read-only /proc/sys.
+	UnmaskedPaths bool
 }
 
 // Setup makes a new mount namespace for the calling thread, builds the
@@ -67,7 +72,7 @@ func build(s *Spec) error {
 		return fmt.Errorf("open app root: %w", err)
 	}
 	defer unix.Close(root)
-	steps := []func(int, *Spec) error{mountKernelFS, mountCgroups, mountDev, mountVolumes, writeDNS}
+	steps := []func(int, *Spec) error{mountKernelFS, hardenKernelFS, mountCgroups, mountDev, mountVolumes, writeDNS, readOnlyRoot}
 	for _, step := range steps {
 		if err := step(root, s); err != nil {
 			return err

@@ -1,8 +1,13 @@
-// Package network gives a pod its network namespace. This stage1 knows
-// "host" (the host's namespace) and "none" (a namespace of its own with
-// loopback only). CNI networks plug in as another Network: they create and
-// persist a namespace in the pod dir at Setup and undo it at Teardown,
-// which gc calls even after a crash.
+// Package network gives a pod its network namespace, as --net says:
+// "host" (the host's namespace), "none" (a namespace of its own with
+// loopback only, made by clone and gone with the pod), or a list of CNI
+// networks ("default", "default-restricted", names in <local-config>/net.d,
+// each with optional CNI args), which package networking sets up before
+// the pod init starts, with the plugins the stage1 image ships in
+// /usr/lib/saturn/cni. A CNI pod's namespace outlives a crash of stage1:
+// stage1 init tears it down when the pod exits, and gc does (again, or
+// for the first time after a kill -9 or a reboot) from what the pod dir
+// records. The apps get the CNI result's DNS unless --dns said otherwise.
 package network
 
 import (
@@ -11,7 +16,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/saturnpod/saturn/internal/errdefs"
+	"github.com/saturnpod/saturn/networking"
+	"github.com/saturnpod/saturn/stage1/podcfg"
 )
 
 // Network sets up and tears down a pod's networking.
@@ -29,25 +35,32 @@ type Network interface {
 	Teardown() error
 }
 
-// For returns the Network --net names. "default" is the CNI default
-// network in rkt; until stage1 runs CNI plugins, it gives the pod a private
-// namespace with loopback only (see Notice).
+// For returns the Network --net names, for the pod init (InPod) and gc
+// (Teardown): "host", "none", or a list of CNI networks. A CNI network
+// from For cannot Start; stage1 init uses ForRun.
 func For(net string) (Network, error) {
 	switch net {
-	case "host":
+	case networking.NetHost:
 		return host{}, nil
-	case "none", "", "default":
+	case networking.NetNone, "":
 		return none{}, nil
 	}
-	return nil, fmt.Errorf("--net=%s: this stage1 supports host and none: %w", net, errdefs.ErrInvalid)
+	reqs, err := networking.ParseNetList(net)
+	if err != nil {
+		return nil, err
+	}
+	return cni{reqs: reqs}, nil
 }
 
-// Notice is what the user should know about --net=net, or "".
-func Notice(net string) string {
-	if net == "default" {
-		return "--net=default: CNI networking is not built into this stage1 yet; the pod has loopback only (--net=host shares the host's network)"
+// ForRun returns the Network of stage1 init: For's, and for CNI networks
+// what Start needs to set them up (UUID, --local-config, the DNS mode).
+func ForRun(f *podcfg.RunFlags) (Network, error) {
+	nw, err := For(f.Net)
+	if c, ok := nw.(cni); ok {
+		c.run = f
+		return c, nil
 	}
-	return ""
+	return nw, err
 }
 
 // host keeps the pod in the host's network namespace.

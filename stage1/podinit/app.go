@@ -23,6 +23,7 @@ import (
 	"github.com/saturnpod/saturn/stage1/nsthread"
 	"github.com/saturnpod/saturn/stage1/podstate"
 	"github.com/saturnpod/saturn/stage1/reaper"
+	"github.com/saturnpod/saturn/stage1/sdactivation"
 )
 
 // runApp runs one app from setup to its post-stop handlers, records its
@@ -45,7 +46,20 @@ func (p *pod) appLife(ra *schema.RuntimeApp, name string, started func()) (int, 
 		return p.record(name, 254), err
 	}
 	// The helper's start-up overlaps the building of the root.
-	h, err := p.spawn(p.appStdio(), true, name)
+	stdio, closeW, err := p.appOutput(name)
+	if err != nil {
+		return p.record(name, 254), err
+	}
+	nl, err := p.notifyListen(ra, name)
+	if err != nil {
+		closeW()
+		return p.record(name, 254), err
+	}
+	if nl != nil {
+		defer nl.Close()
+	}
+	h, err := p.spawn(stdio, true, name)
+	closeW()
 	if err != nil {
 		return p.record(name, 254), err
 	}
@@ -61,7 +75,7 @@ func (p *pod) appLife(ra *schema.RuntimeApp, name string, started func()) (int, 
 		return p.record(name, 254), err
 	}
 	spec.NewCgroupNS = true
-	if err := h.exec(spec, mntns); err != nil {
+	if err := h.exec(notifySpec(spec, nl), mntns); err != nil {
 		return p.record(name, 254), err
 	}
 	if pid, err := hostPid(h.pidfd); err == nil {
@@ -69,9 +83,13 @@ func (p *pod) appLife(ra *schema.RuntimeApp, name string, started func()) (int, 
 		podstate.WriteInt(podstate.AppPidFile(name), pid)
 	}
 	p.setRunning(name, h.pidfd)
-	started()
+	whenReady(nl, started)
 	p.log.Debug("app started", "app", name, "elapsed", time.Since(p.began))
 	code := reaper.ExitCode(<-h.done)
+	if p.cgroup != nil && code == 128+int(unix.SIGKILL) && oomKilled(p.cgroup, name) {
+		// The status stays 137 (SIGKILL); this says who sent it.
+		fmt.Fprintf(os.Stderr, "saturn: app %s: killed by the OOM killer: over its memory limit\n", name)
+	}
 	p.log.Debug("app exited", "app", name, "code", code, "elapsed", time.Since(p.began))
 	os.Remove(podstate.AppPidFile(name))
 	noHooks := p.clearRunning(name)
@@ -167,7 +185,10 @@ func (p *pod) rootSpec(ra *schema.RuntimeApp, name string) (*approot.Spec, error
 		DNS:        p.flags.DNS,
 		Stage1Root: filepath.Join(p.dir, "stage1/rootfs"),
 		Console:    p.flags.Interactive && isTerminal(0),
-		Mounts:     mounts,
+		Mounts:     p.notifyMount(ra, name, mounts),
+		// --readonly-rootfs and --insecure-options=paths.
+		ReadOnlyRoot:  ra.ReadOnlyRootFS,
+		UnmaskedPaths: p.flags.DisablePaths,
 	}, nil
 }
 
@@ -237,7 +258,8 @@ func (p *pod) spawn(stdio [3]uintptr, main bool, app string) (*helper, error) {
 		sys.PidFD = &h.pidfd
 		sys.Setctty = p.flags.Interactive && isTerminal(int(stdio[0]))
 	}
-	attr := &syscall.ProcAttr{Files: appexec.Files(stdio, child), Sys: sys}
+	socks := p.appSockets(app, main)
+	attr := &syscall.ProcAttr{Files: sdactivation.HelperFiles(stdio, socks, child), Env: sdactivation.HelperEnv(socks), Sys: sys}
 	_, h.done, err = p.reaper.Start("/proc/self/exe", argv, attr)
 	unix.Close(child)
 	if err != nil {
@@ -294,6 +316,11 @@ func hostPid(pidfd int) (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("no Pid in fdinfo of pidfd %d", pidfd)
+}
+
+func oomKilled(cg *cgroups.Pod, app string) bool {
+	oom, _ := cg.OOMKilled(app)
+	return oom
 }
 
 func isTerminal(fd int) bool {

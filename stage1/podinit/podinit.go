@@ -10,26 +10,30 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"os/signal"
 	"sync"
 	"time"
 
 	"github.com/appc/spec/schema"
 	"golang.org/x/sys/unix"
 
+	"github.com/saturnpod/saturn/stage1/applog"
 	"github.com/saturnpod/saturn/stage1/cgroups"
+	"github.com/saturnpod/saturn/stage1/memtrim"
 	"github.com/saturnpod/saturn/stage1/network"
 	"github.com/saturnpod/saturn/stage1/podcfg"
+	"github.com/saturnpod/saturn/stage1/podctl"
 	"github.com/saturnpod/saturn/stage1/podstate"
 	"github.com/saturnpod/saturn/stage1/reaper"
+	"github.com/saturnpod/saturn/stage1/sdactivation"
 )
 
 // Name is the pod init's argv[0]: what `ps` and the apps' /proc/1/cmdline show.
 const Name = "saturn-pod-init"
 
-// ForceSignal asks the pod init to kill the apps at once (stop --force);
-// SIGTERM and SIGINT ask for a graceful stop.
-const ForceSignal = unix.SIGUSR1
+// ForceSignal, sent to stage1 init, asks to kill the apps at once (stop
+// --force); SIGTERM and SIGINT ask for a graceful stop. The pod init
+// itself takes no signal: stage1 init relays these (package podctl).
+const ForceSignal = podctl.ForceSignal
 
 // Grace is how long apps get between SIGTERM and SIGKILL.
 const Grace = 10 * time.Second
@@ -46,6 +50,8 @@ type pod struct {
 	reaper  *reaper.Reaper
 	cgroup  *cgroups.Pod // nil: no cgroup (stage1 init could not make one)
 	devNull *os.File
+	logs    applog.Set            // the apps' output copies
+	sockets []sdactivation.Socket // from systemd socket activation
 
 	mu       sync.Mutex
 	running  map[string]int // app → pidfd of its main process
@@ -69,8 +75,14 @@ func run(args []string) (int, error) {
 	// memory, fds and exe.
 	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
 	p := &pod{reaper: reaper.New(), running: map[string]int{}, began: time.Now()}
-	sigc := make(chan os.Signal, 4)
-	signal.Notify(sigc, unix.SIGTERM, unix.SIGINT, ForceSignal)
+	// An app (root, with CAP_KILL) can signal PID 1: no signal stops the
+	// pod; stop commands come from stage1 init (package podctl).
+	podctl.Shield()
+	ctlFile, err := podctl.Open()
+	if err != nil {
+		return 0, err
+	}
+	ctl := podctl.Commands(ctlFile)
 	if err := p.setup(args); err != nil {
 		return 0, err
 	}
@@ -88,6 +100,7 @@ func run(args []string) (int, error) {
 			f.Write([]byte{1})
 			f.Close()
 		}
+		memtrim.Trim() // setup's garbage and code: the pod init now waits
 	}()
 	code := 0
 	for left := len(p.pm.Apps); left > 0; {
@@ -98,14 +111,18 @@ func run(args []string) (int, error) {
 				code = c // the first failure is the pod's exit code; stop the rest
 				p.stop(unix.SIGTERM, false)
 			}
-		case sig := <-sigc:
-			if sig == ForceSignal {
+		case c := <-ctl:
+			if c == podctl.Kill {
 				p.stop(unix.SIGKILL, true)
 			} else {
 				p.stop(unix.SIGTERM, false)
 			}
 		}
 	}
+	// Every app ended: end what is left of the pod, so that its output
+	// copies see the end of their pipes, and let them finish.
+	unix.Kill(-1, unix.SIGKILL)
+	p.logs.Wait()
 	p.log.Debug("pod init exiting", "code", code, "elapsed", time.Since(p.began))
 	return code, nil
 }
@@ -151,6 +168,9 @@ func (p *pod) setup(args []string) error {
 		}
 	}
 	if err := os.MkdirAll(podstate.StatusDir, 0o755); err != nil {
+		return err
+	}
+	if err := p.takeSockets(); err != nil {
 		return err
 	}
 	return p.makeEmptyVolumes()

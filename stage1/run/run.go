@@ -22,8 +22,10 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/stage1/cgroups"
+	"github.com/saturnpod/saturn/stage1/memtrim"
 	"github.com/saturnpod/saturn/stage1/network"
 	"github.com/saturnpod/saturn/stage1/podcfg"
+	"github.com/saturnpod/saturn/stage1/podctl"
 	"github.com/saturnpod/saturn/stage1/podinit"
 	"github.com/saturnpod/saturn/stage1/podstate"
 )
@@ -53,14 +55,15 @@ func run(args []string) (int, error) {
 	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return 0, fmt.Errorf("close_range: %w", err)
 	}
-	nw, err := network.For(flags.Net)
+	nw, err := network.ForRun(flags)
 	if err != nil {
 		return 0, err
 	}
-	if n := network.Notice(flags.Net); n != "" {
-		fmt.Fprintln(os.Stderr, "saturn:", n)
-	}
 	if err := os.MkdirAll(podstate.StateDir, 0o700); err != nil {
+		return 0, err
+	}
+	// stop signals this process, never the pod init (package podctl).
+	if err := podstate.WriteInt(podctl.InitPidFile, os.Getpid()); err != nil {
 		return 0, err
 	}
 	if err := os.WriteFile(podstate.NetFile, []byte(flags.Net), 0o644); err != nil {
@@ -73,6 +76,9 @@ func run(args []string) (int, error) {
 	log.Debug("pod cgroup made", "dirs", cg.Dirs, "elapsed", time.Since(start))
 	code, err := runPodInit(args, nw, log)
 	log.Debug("pod init exited", "code", code, "elapsed", time.Since(start))
+	if err := nw.Teardown(); err != nil {
+		log.Warn("pod network left to gc", "err", err)
+	}
 	if err := removeCgroup(cg); err != nil {
 		log.Debug("pod cgroup left to gc", "err", err)
 	}
@@ -145,12 +151,24 @@ func runPodInit(args []string, nw network.Network, log *slog.Logger) (int, error
 			Pdeathsig:  unix.SIGKILL,
 		},
 	}
+	sd, err := forSystemd(cmd, args, log) // before anything copies the environment
+	if err != nil {
+		return 0, err
+	}
+	defer sd.stopped()
+	ctl, ctlChild, err := podctl.Pair()
+	if err != nil {
+		return 0, err
+	}
+	defer ctl.Close()
+	podctl.Attach(cmd, ctlChild)
 	sigc := make(chan os.Signal, 4)
-	signal.Notify(sigc, unix.SIGTERM, unix.SIGINT)
+	signal.Notify(sigc, unix.SIGTERM, unix.SIGINT, podctl.ForceSignal)
 	if err := nw.Start(cmd); err != nil {
 		return 0, fmt.Errorf("start pod init: %w", err)
 	}
 	readyW.Close()
+	ctlChild.Close()
 	if err := podstate.WriteInt(podstate.PodInitPidFile, cmd.Process.Pid); err != nil {
 		log.Debug("record pod init pid", "err", err)
 	}
@@ -159,13 +177,11 @@ func runPodInit(args []string, nw network.Network, log *slog.Logger) (int, error
 		var b [1]byte
 		if n, _ := ready.Read(b[:]); n == 1 {
 			podstate.WriteInt(podstate.PidFile, cmd.Process.Pid)
+			sd.up(cmd.Process.Pid) // READY=1, machined
 		}
+		memtrim.Trim() // setup's garbage and code: stage1 init now waits
 	}()
-	go func() {
-		for sig := range sigc {
-			cmd.Process.Signal(sig)
-		}
-	}()
+	go podctl.Relay(sigc, ctl)
 	err = cmd.Wait()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {

@@ -1,6 +1,11 @@
-// Package stop is the stop entrypoint: it asks the pod init to stop the
+// Package stop is the stop entrypoint: it asks stage1 init to stop the
 // apps (SIGTERM, a grace period, SIGKILL; post-stop handlers run) or, with
 // --force, to kill them at once, and waits until the pod has ended.
+//
+// It signals stage1 init, never the pod init: the pod init takes no signal
+// (an app could send it one), stage1 init relays the request over the pod's
+// control channel (package podctl). If a forced stop gets no answer, stop
+// kills the pod init, and with it the whole PID namespace.
 package stop
 
 import (
@@ -14,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
+	"github.com/saturnpod/saturn/stage1/podctl"
 	"github.com/saturnpod/saturn/stage1/podinit"
 	"github.com/saturnpod/saturn/stage1/podstate"
 )
@@ -38,39 +44,51 @@ func run(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %w", err, errdefs.ErrInvalid)
 	}
-	pid, err := podstate.ReadInt(podstate.PidFile)
-	if errors.Is(err, errdefs.ErrNotFound) {
-		// Apps still starting: the pod init stops them as they come.
-		pid, err = podstate.ReadInt(podstate.PodInitPidFile)
-	}
-	if errors.Is(err, errdefs.ErrNotFound) {
-		return nil // never started: nothing runs
-	}
-	if err != nil {
-		return err
-	}
-	pidfd, err := unix.PidfdOpen(pid, 0)
-	if errors.Is(err, unix.ESRCH) {
-		return nil // ended already
-	}
-	if err != nil {
-		return fmt.Errorf("pidfd_open %d: %w", pid, err)
+	pidfd, err := openInit(podctl.InitPidFile)
+	if err != nil || pidfd < 0 {
+		return err // no stage1 init: nothing runs
 	}
 	defer unix.Close(pidfd)
-	if !isPodInit(pid) {
-		return nil // a stale pid file: the PID is someone else's now
-	}
 	if !*force {
 		return signalAndWait(pidfd, unix.SIGTERM, podinit.Grace+forceWait)
 	}
-	if err := signalAndWait(pidfd, podinit.ForceSignal, forceWait); err == nil {
+	if err := signalAndWait(pidfd, podctl.ForceSignal, forceWait); err == nil {
 		return nil
 	}
-	return signalAndWait(pidfd, unix.SIGKILL, forceWait)
+	// No answer: kill the pod init; stage1 init then ends and cleans up.
+	if podInit, err := openInit(podstate.PodInitPidFile); err == nil && podInit >= 0 {
+		unix.PidfdSendSignal(podInit, unix.SIGKILL, nil, 0)
+		unix.Close(podInit)
+	}
+	return signalAndWait(pidfd, 0, forceWait)
 }
 
-// isPodInit checks that pid works in this pod dir: the pod init's working
-// directory is the pod dir.
+// openInit opens a pidfd of the process a pid file names, if it still runs
+// in this pod dir; -1 when it does not.
+func openInit(pidFile string) (int, error) {
+	pid, err := podstate.ReadInt(pidFile)
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return -1, nil
+	}
+	if err != nil {
+		return -1, err
+	}
+	pidfd, err := unix.PidfdOpen(pid, 0)
+	if errors.Is(err, unix.ESRCH) {
+		return -1, nil // ended already
+	}
+	if err != nil {
+		return -1, fmt.Errorf("pidfd_open %d: %w", pid, err)
+	}
+	if !isPodInit(pid) {
+		unix.Close(pidfd)
+		return -1, nil // a stale pid file: the PID is someone else's now
+	}
+	return pidfd, nil
+}
+
+// isPodInit checks that pid works in this pod dir: the working directory
+// of stage1 init and of the pod init is the pod dir.
 func isPodInit(pid int) bool {
 	var a, b unix.Stat_t
 	if unix.Stat(fmt.Sprintf("/proc/%d/cwd", pid), &a) != nil || unix.Stat(".", &b) != nil {

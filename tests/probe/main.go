@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -24,7 +25,7 @@ func (l *list) String() string     { return strings.Join(*l, ",") }
 func (l *list) Set(s string) error { *l = append(*l, s); return nil }
 
 func main() {
-	var reads, dirs, writes list
+	var reads, dirs, writes, syscalls, signals list
 	out := flag.String("out", "", "also write the report to this file")
 	sleep := flag.Duration("sleep", 0, "sleep this long after reporting")
 	code := flag.Int("exit", 0, "exit code")
@@ -33,6 +34,9 @@ func main() {
 	flag.Var(&reads, "read", "report this file's content (repeatable)")
 	flag.Var(&dirs, "list", "report this dir's entries (repeatable)")
 	flag.Var(&writes, "write", "PATH=CONTENT: write a file (repeatable)")
+	flag.Var(&syscalls, "syscall", "try this syscall (unshare, keyctl, getpid, chroot) and report its errno (repeatable)")
+	flag.Var(&signals, "signal", "PID:SIG: send a signal to a process and its threads (repeatable)")
+	alloc := flag.Int("alloc", 0, "allocate and touch this many MiB before reporting")
 	flag.Parse()
 	if *ignoreTerm {
 		signal.Ignore(syscall.SIGTERM)
@@ -44,6 +48,13 @@ func main() {
 			r.Errors = append(r.Errors, err.Error())
 		}
 	}
+	for _, c := range syscalls {
+		r.Syscalls[c] = trySyscall(c)
+	}
+	for _, sig := range signals {
+		r.Signals[sig] = sendSignal(sig)
+	}
+	keep := allocate(*alloc)
 	b, _ := json.Marshal(r)
 	if *out != "" {
 		if err := os.WriteFile(*out+".tmp", b, 0o644); err == nil {
@@ -54,6 +65,7 @@ func main() {
 		fmt.Printf("PROBE %s\n", b)
 	}
 	time.Sleep(*sleep)
+	runtime.KeepAlive(keep)
 	os.Exit(*code)
 }
 
@@ -63,6 +75,7 @@ func collect(reads, dirs []string) *report.Report {
 		UID: os.Getuid(), GID: os.Getgid(), Env: os.Environ(),
 		NS: map[string]string{}, Status: map[string]string{}, Limits: map[string]string{},
 		Files: map[string]string{}, Dirs: map[string][]string{},
+		Syscalls: map[string]string{}, Signals: map[string]string{},
 	}
 	var err error
 	r.Hostname, _ = os.Hostname()
@@ -88,7 +101,7 @@ func collect(reads, dirs []string) *report.Report {
 	if b, err := os.ReadFile("/proc/self/cgroup"); err == nil {
 		r.Cgroup = strings.Split(strings.TrimSpace(string(b)), "\n")
 	}
-	for _, f := range []string{"memory/memory.limit_in_bytes", "cpu/cpu.cfs_quota_us", "cpu/cpu.shares", "memory.max", "cpu.max", "cpu.weight"} {
+	for _, f := range []string{"memory/memory.limit_in_bytes", "memory/memory.memsw.limit_in_bytes", "cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us", "cpu/cpu.shares", "memory.max", "cpu.max", "cpu.weight"} {
 		if b, err := os.ReadFile("/sys/fs/cgroup/" + f); err == nil {
 			r.Limits[f] = strings.TrimSpace(string(b))
 		}

@@ -25,7 +25,11 @@ type Report struct {
 	Limits   map[string]string   `json:"limits"` // cgroup limit files readable under /sys/fs/cgroup
 	Files    map[string]string   `json:"files"`  // --read
 	Dirs     map[string][]string `json:"dirs"`   // --list
-	Errors   []string            `json:"errors,omitempty"`
+	// Syscalls: --syscall results, "ok" or the errno's name.
+	Syscalls map[string]string `json:"syscalls,omitempty"`
+	// Signals: --signal results by "PID:SIG", "ok" or the errno's name.
+	Signals map[string]string `json:"signals,omitempty"`
+	Errors  []string          `json:"errors,omitempty"`
 }
 
 // Mount is one line of /proc/self/mountinfo.
