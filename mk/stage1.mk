@@ -2,7 +2,8 @@
 # its image, the demo and the start-time benchmark.
 #
 # The stage1 rootfs holds one static binary; /init, /enter, /gc and /stop are
-# links to it (it dispatches on its name). saturn.io/stage1/app-roots=stage1
+# links to it (it dispatches on its name); the CNI plugins (mk/network.mk) go
+# in usr/lib/saturn/cni. saturn.io/stage1/app-roots=stage1
 # tells stage0 that this stage1 mounts the app roots itself.
 S1_DIR    := $(BUILD)/stage1
 S1_SRC    := $(shell find stage1 internal -name '*.go' ! -name '*_test.go' 2>/dev/null)

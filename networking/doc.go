@@ -2,8 +2,11 @@
 // own, attached to CNI networks by the standard CNI plugins, and undone
 // without leaks by Teardown, whatever happened in between.
 //
-// stage1 init calls Setup before it starts the pod init, starts the pod
-// init inside Pod's namespace (Pod.Start), and stage1 gc calls Teardown.
+// stage1 init calls Setup and starts the pod init inside Pod's namespace
+// (Pod.Start): from Options.OnNetns, as soon as the namespace exists, so
+// that the pod init's start overlaps the plugins' work (the pod init then
+// waits for stage1 init's word before it starts apps). stage1 init calls
+// Teardown when the pod exits, and stage1 gc calls it again.
 // Networks are named by --net (ParseNetList): "default" (ptp, host-local
 // IPAM in 172.16.28.0/24, a default route, IP masquerade, and portmap when
 // ports are forwarded), "default-restricted" (ptp, host-local in

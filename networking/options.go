@@ -44,6 +44,12 @@ type Options struct {
 	IPAMDataDir string
 	// Subnets of the built-in networks "default" and "default-restricted".
 	DefaultSubnet, RestrictedSubnet string
+
+	// OnNetns, if set, runs once the namespace exists and is recorded,
+	// before any plugin: stage1 starts the pod init in it there (Pod.Start),
+	// so that the pod init's own start overlaps the plugins' work. An
+	// error fails Setup, which then undoes everything.
+	OnNetns func(*Pod) error
 }
 
 // PortMapping forwards HostIP:HostPort (any host address if HostIP is

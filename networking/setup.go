@@ -54,6 +54,11 @@ func Setup(ctx context.Context, opts Options) (p *Pod, err error) {
 	if err := persistNetns(p.netns, rec.NetnsPath, rec.HostMountNS); err != nil {
 		return p, err
 	}
+	if o.OnNetns != nil {
+		if err := o.OnNetns(p); err != nil {
+			return p, err
+		}
+	}
 	for i := range rec.Nets {
 		info, err := p.addNet(ctx, &rec.Nets[i])
 		if err != nil {

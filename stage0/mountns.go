@@ -23,6 +23,9 @@ type stage1Mount struct {
 	tree     string // rendered stage1 rootfs in the tree store
 	writable bool
 	apps     []appRoot // app roots to mount for a rkt stage1 (run only)
+	// ready, if set, is waited for after the mounts, right before the
+	// exec: work of the caller's that overlaps them (run's fsyncs).
+	ready func() error
 }
 
 // enterPrivateMountNS moves the calling OS thread into a mount namespace
@@ -105,19 +108,21 @@ func execEntrypoint(m stage1Mount, entry string, args, env []string, keepFD int)
 	if err := enterPrivateMountNS(); err != nil {
 		return err
 	}
-	TT("unshared")
 	if err := m.mount(); err != nil {
 		return err
 	}
-	TT("mounted")
 	if err := unix.Chdir(m.podDir); err != nil {
 		return fmt.Errorf("chdir to pod: %w", err)
+	}
+	if m.ready != nil {
+		if err := m.ready(); err != nil {
+			return err
+		}
 	}
 	if err := closeOnExecAll(keepFD); err != nil {
 		return err
 	}
 	path := filepath.Join(pod.Stage1RootfsPath(m.podDir), entry)
-	TT("exec")
 	if err := unix.Exec(path, append([]string{path}, args...), env); err != nil {
 		return fmt.Errorf("exec stage1 %s: %w", entry, err)
 	}

@@ -45,17 +45,14 @@ func (r *Runtime) prepare(o PrepareOptions) (*pod.Pod, *stage1Info, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("stage1 image: %w", err)
 	}
-	TT("resolveStage1")
 	pm, manifests, err := r.podManifest(o)
 	if err != nil {
 		return nil, nil, err
 	}
-	TT("podManifest")
 	p, err := r.pods.Create()
 	if err != nil {
 		return nil, nil, err
 	}
-	TT("Create")
 	r.log.Debug("preparing pod", "uuid", p.UUID, "dir", p.Path())
 	fail := func(err error) (*pod.Pod, *stage1Info, error) {
 		r.discard(p)
@@ -71,23 +68,19 @@ func (r *Runtime) prepare(o PrepareOptions) (*pod.Pod, *stage1Info, error) {
 	if err != nil {
 		return fail(err)
 	}
-	TT("prepareStage1")
 	for i, ra := range pm.Apps {
 		if err := r.prepareApp(dir, ra, manifests[i]); err != nil {
 			return fail(err)
 		}
 	}
-	TT("prepareApps")
 	b, err := json.Marshal(pm)
 	if err != nil {
 		return fail(fmt.Errorf("encode pod manifest: %w", err))
 	}
-	// Through a rename, so that status and list never read half of it.
-	tmp := pod.ManifestPath(dir) + ".tmp"
-	if err := writeNewFile(tmp, b, 0o640); err != nil {
-		return fail(fmt.Errorf("write pod manifest: %w", err))
-	}
-	if err := os.Rename(tmp, pod.ManifestPath(dir)); err != nil {
+	// In place, with one write: until it is done, readers find an empty
+	// file, which package pod reads as no manifest yet. (A temp file and a
+	// rename cost one more journaled operation on every pod start.)
+	if err := writeNewFile(pod.ManifestPath(dir), b, 0o640); err != nil {
 		return fail(fmt.Errorf("write pod manifest: %w", err))
 	}
 	return p, s1, nil
@@ -104,6 +97,11 @@ func publish(p *pod.Pod, to string) error {
 	if err := p.Move(to); err != nil {
 		return err
 	}
+	return syncPublished(p)
+}
+
+// syncPublished is publish's second half, after the move.
+func syncPublished(p *pod.Pod) error {
 	if err := syncFile(pod.ManifestPath(p.Path())); err != nil {
 		return fmt.Errorf("sync pod manifest: %w", err)
 	}

@@ -28,7 +28,6 @@ func (r *Runtime) Run(p PrepareOptions, o RunOptions) error {
 	if o.Interactive && p.PodManifest == "" && len(p.Apps) != 1 {
 		return errInteractive()
 	}
-	TT("Run")
 	pd, s1, err := r.prepare(p)
 	if err != nil {
 		return err
@@ -40,12 +39,14 @@ func (r *Runtime) Run(p PrepareOptions, o RunOptions) error {
 	}
 	// Straight from prepare/ to run/ under the same lock: no moment at
 	// which a run-prepared could take the pod.
-	TT("prepared")
-	if err := publish(pd, pod.DirRun); err != nil {
+	if err := pd.Move(pod.DirRun); err != nil {
 		return err
 	}
-	TT("transition")
-	return r.execRun(pd, s1, o)
+	// The syncs that make the move durable (see publish) overlap the
+	// mounts: execRun waits for them right before it execs stage1.
+	synced := make(chan error, 1)
+	go func() { synced <- syncPublished(pd) }()
+	return r.execRun(pd, s1, o, func() error { return <-synced })
 }
 
 // RunPrepared runs a prepared pod, like Run. Of two racing callers one
@@ -83,7 +84,7 @@ func (r *Runtime) RunPrepared(ref string, o RunOptions) error {
 	if err != nil {
 		return err
 	}
-	return r.execRun(pd, s1, o)
+	return r.execRun(pd, s1, o, nil)
 }
 
 // stateAfterUnlock names the state a pod we hold locked will be in for
@@ -121,8 +122,9 @@ func checkRunOptions(o RunOptions) error {
 	return checkDNSOptions(o)
 }
 
-// execRun execs stage1's run entrypoint for a locked pod in run/.
-func (r *Runtime) execRun(pd *pod.Pod, s1 *stage1Info, o RunOptions) error {
+// execRun execs stage1's run entrypoint for a locked pod in run/, once
+// ready (if set) returns nil.
+func (r *Runtime) execRun(pd *pod.Pod, s1 *stage1Info, o RunOptions, ready func() error) error {
 	dir := pd.Path()
 	entry, err := s1.entrypoint(annotationRun)
 	if err != nil {
@@ -147,12 +149,11 @@ func (r *Runtime) execRun(pd *pod.Pod, s1 *stage1Info, o RunOptions) error {
 	}
 	args := r.runArgs(o, s1.version, pd.UUID)
 	r.log.Debug("exec stage1 run", "entrypoint", entry, "args", args)
-	TT("execRun args")
 	apps, err := rktAppRoots(pd, s1)
 	if err != nil {
 		return err
 	}
-	err = execEntrypoint(stage1Mount{podDir: dir, tree: s1.tree, writable: true, apps: apps}, entry, args, env, lockFD)
+	err = execEntrypoint(stage1Mount{podDir: dir, tree: s1.tree, writable: true, apps: apps, ready: ready}, entry, args, env, lockFD)
 	runtime.KeepAlive(pd) // the lock fd must stay open up to the exec
 	return err
 }

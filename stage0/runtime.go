@@ -46,8 +46,6 @@ func (r *Runtime) Pods() *pod.Pods { return r.pods }
 // Store opens the image store on first use.
 func (r *Runtime) Store() (*store.Store, error) {
 	if r.store == nil {
-		TT("store open start")
-		defer TT("store open end")
 		s, err := store.Open(r.cfg.DataDir)
 		if err != nil {
 			return nil, fmt.Errorf("open image store: %w", err)

@@ -132,7 +132,7 @@ func TestImportLimits(t *testing.T) {
 }
 
 func TestDeviceNodesNeedRoot(t *testing.T) {
-	c := newACIChecker(DefaultLimits)
+	c := newACIChecker(DefaultLimits())
 	c.root = false
 	_, err := c.check(&tar.Header{Name: "rootfs/null", Typeflag: tar.TypeChar, Devmajor: 1, Devminor: 3}, nil)
 	wantErr(t, err, errdefs.ErrInvalid, "only root")

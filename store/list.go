@@ -121,7 +121,7 @@ func (s *Store) Extract(id, dir string) error {
 		return err
 	}
 	all := func(string, *tar.Header) bool { return true }
-	return s.extractLayers([]layer{{id: id, want: all}}, dir, rootfsNames, false)
+	return s.extractLayers([]layer{{id: id, want: all}}, dir, rootfsNames)
 }
 
 // Render writes the image's rootfs with its dependencies applied, as a pod
@@ -141,7 +141,7 @@ func (s *Store) Render(id, dir string) error {
 	if err != nil {
 		return err
 	}
-	return s.extractLayers(layers, dir, rootfsNames, false)
+	return s.extractLayers(layers, dir, rootfsNames)
 }
 
 func emptyDir(dir string) error {

@@ -74,9 +74,9 @@ func rootfsNames(name string) (string, bool) {
 }
 
 // extractLayers writes the planned entries of each image into dir.
-func (s *Store) extractLayers(layers []layer, dir string, m mapper, sync bool) error {
+func (s *Store) extractLayers(layers []layer, dir string, m mapper) error {
 	root := os.Geteuid() == 0
-	x, err := tarx.New(dir, tarx.Options{Owner: root, Devices: root, Writeback: sync})
+	x, err := tarx.New(dir, tarx.Options{Owner: root, Devices: root})
 	if err != nil {
 		return err
 	}

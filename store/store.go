@@ -36,11 +36,13 @@ type Limits struct {
 }
 
 // DefaultLimits are generous for real images and still finite.
-var DefaultLimits = Limits{
-	MaxImageSize:    64 << 30,
-	MaxEntries:      1 << 20,
-	MaxManifestSize: 1 << 20,
-	MaxDependencies: 256,
+func DefaultLimits() Limits {
+	return Limits{
+		MaxImageSize:    64 << 30,
+		MaxEntries:      1 << 20,
+		MaxManifestSize: 1 << 20,
+		MaxDependencies: 256,
+	}
 }
 
 // Store is an open image store. It holds no open files: a Store value is
@@ -60,7 +62,7 @@ func Open(dataDir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{dir: filepath.Join(abs, "cas"), limits: DefaultLimits}
+	s := &Store{dir: filepath.Join(abs, "cas"), limits: DefaultLimits()}
 	for _, d := range []string{"", "blobs", "images", "refs", "trees", "tmp", "locks"} {
 		if err := os.MkdirAll(filepath.Join(s.dir, d), 0o700); err != nil {
 			return nil, fmt.Errorf("open store: %w", err)

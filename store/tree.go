@@ -111,7 +111,7 @@ func (s *Store) renderTree(treeID string, ids []string, imgs acirenderer.Images)
 	if err != nil {
 		return err
 	}
-	if err := s.extractLayers(layers, dir, treeNames, true); err != nil {
+	if err := s.extractLayers(layers, dir, treeNames); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "rootfs"), 0o755); err != nil {

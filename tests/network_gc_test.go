@@ -59,7 +59,7 @@ func TestNetworkGCNormalExit(t *testing.T) {
 	n.checkNoLeaks("normal exit", before, tr)
 }
 
-// After stage1 init is SIGKILLed, gc undoes everything.
+// After stage1 init is SIGKILLed, gc (or rm) undoes everything.
 func TestNetworkGCKilledStage1(t *testing.T) {
 	n := newNetEnv(t)
 	before := snapshot(t, n.ipamDirs()...)
@@ -74,6 +74,15 @@ func TestNetworkGCKilledStage1(t *testing.T) {
 	}
 	n.gcAll()
 	n.checkNoLeaks("kill -9 of stage1", before, tr)
+
+	// rm calls stage1 gc too.
+	p, tr = n.runningWithTrace(before)
+	if err := p.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	p.wait(t, 30*time.Second)
+	n.ok("rm", p.uuid)
+	n.checkNoLeaks("kill -9 of stage1, then rm", before, tr)
 }
 
 // After the netns mount vanished (a reboot, an operator), gc still

@@ -18,11 +18,6 @@ type Options struct {
 	// Devices allows character and block device nodes (needs root);
 	// without it they are refused.
 	Devices bool
-	// Writeback starts writing each file to disk as soon as it is complete
-	// (sync_file_range, without waiting), for callers that sync the whole
-	// tree at the end: the disk works during the extraction instead of
-	// after it.
-	Writeback bool
 }
 
 // Extractor writes tar entries under one directory. Use Add for each entry,
@@ -148,10 +143,6 @@ func (x *Extractor) file(dfd int, base string, hdr *tar.Header, body io.Reader) 
 	defer unix.Close(fd)
 	if err := x.copy(fd, hdr.Size, body); err != nil {
 		return err
-	}
-	if x.opts.Writeback && hdr.Size > 0 {
-		// Only a hint: an error here changes nothing about the result.
-		unix.SyncFileRange(fd, 0, 0, unix.SYNC_FILE_RANGE_WRITE)
 	}
 	if x.opts.Owner {
 		if err := unix.Fchown(fd, hdr.Uid, hdr.Gid); err != nil {

@@ -28,10 +28,11 @@ func (p *Pod) Manifest() (*schema.PodManifest, error) {
 	return &pm, nil
 }
 
-// ManifestBytes reads the pod manifest as written.
+// ManifestBytes reads the pod manifest as written. stage0 writes it in
+// place with one write(2), so an empty file is one being written.
 func (p *Pod) ManifestBytes() ([]byte, error) {
 	b, err := os.ReadFile(ManifestPath(p.Path()))
-	if errors.Is(err, os.ErrNotExist) {
+	if errors.Is(err, os.ErrNotExist) || (err == nil && len(b) == 0) {
 		return nil, fmt.Errorf("pod %s has no manifest yet: %w", p.UUID, errdefs.ErrNotFound)
 	}
 	if err != nil {

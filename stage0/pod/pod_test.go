@@ -237,3 +237,45 @@ func TestFiles(t *testing.T) {
 		t.Fatalf("statuses %v at %v", codes, at)
 	}
 }
+
+func TestManifestBeingWritten(t *testing.T) {
+	ps := newPods(t)
+	p, _ := ps.Get(mkPod(t, ps, DirPrepare, mustUUID(t)))
+	if _, err := p.ManifestBytes(); !errors.Is(err, errdefs.ErrNotFound) {
+		t.Fatalf("no manifest: %v", err)
+	}
+	// stage0 creates it, then writes it with one write: empty means not yet.
+	os.WriteFile(ManifestPath(p.Path()), nil, 0o640)
+	if _, err := p.ManifestBytes(); !errors.Is(err, errdefs.ErrNotFound) {
+		t.Fatalf("empty manifest: %v", err)
+	}
+	os.WriteFile(ManifestPath(p.Path()), []byte(`{"apps":[]}`), 0o640)
+	if b, err := p.ManifestBytes(); err != nil || len(b) == 0 {
+		t.Fatalf("manifest: %q %v", b, err)
+	}
+}
+
+func TestMoveThenSync(t *testing.T) {
+	ps := newPods(t)
+	p, err := ps.Create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if err := p.Move(DirRun); err != nil {
+		t.Fatal(err)
+	}
+	if p.StateDir() != DirRun {
+		t.Fatalf("state dir %s after Move", p.StateDir())
+	}
+	if _, err := os.Stat(filepath.Join(ps.Root(), DirRun, p.UUID)); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SyncState(); err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	if err := p.Move(DirGarbage); !errors.Is(err, errdefs.ErrWrongState) {
+		t.Fatalf("Move without the lock: %v", err)
+	}
+}

@@ -1,44 +1,38 @@
-// Package memtrim shrinks a long-lived stage1 process (stage1 init, the
-// pod init) once its setup is done: what setup allocated is garbage, and
-// the code that ran only during setup need not stay mapped.
+// Package memtrim keeps the long-lived stage1 processes (stage1 init, the
+// pod init) small: one P for their whole life (Lean), and, once setup is
+// done, none of the code that only setup ran still mapped (Trim).
 //
-// Trim runs a collection and returns the freed heap to the kernel
-// (debug.FreeOSMemory), then unmaps the pages of the binary's code and
-// read-only data (madvise MADV_DONTNEED on its private file mappings).
-// Those pages stay in the page cache, shared by every pod of the same
-// stage1 image, and fault back in (minor faults, no I/O) when they run
-// again; what stays mapped is the code a waiting process really runs.
+// Trim unmaps the pages of the binary's code and read-only data (madvise
+// MADV_DONTNEED on its private file mappings). Those pages stay in the
+// page cache, shared by every pod of the same stage1 image, and fault back
+// in (minor faults, no I/O) when they run again; what stays mapped is the
+// code a waiting process really runs.
 package memtrim
 
 import (
 	"bufio"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
 )
 
-// Trim releases what setup left behind. It is best effort: an error
-// changes nothing but the memory use.
+// Lean limits the process to one P (GOMAXPROCS=1) for its whole life:
+// stage1 init and the pod init mostly wait in syscalls, and each P costs
+// its caches, a GC worker and threads (about 150 kB per process).
+func Lean() {
+	runtime.GOMAXPROCS(1)
+}
+
+// Trim unmaps the code and read-only data setup used. It runs no garbage
+// collection on purpose: a Go process that never collected is never
+// collected by the two-minute forced GC either, whose marking would fault
+// the binary's metadata (rodata) back in for good; and the heap of these
+// processes stays far below the first GC's target.
 func Trim() {
-	m := os.Getenv("XTRIM")
-	if m == "0" {
-		return
-	}
-	if m != "2" {
-		debug.FreeOSMemory()
-	}
-	if m != "1" {
-		dropFileText()
-	}
-	if m == "4" {
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		println("XTRIM heapinuse", ms.HeapInuse, "heapalloc", ms.HeapAlloc, "stack", ms.StackInuse, "mspan", ms.MSpanInuse, "gcsys", ms.GCSys, "other", ms.OtherSys, "released", ms.HeapReleased, "goroutines", runtime.NumGoroutine())
-	}
+	dropFileText()
 }
 
 // dropFileText unmaps the process's read-only private mappings of its own

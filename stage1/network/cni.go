@@ -8,8 +8,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/saturnpod/saturn/internal/errdefs"
 	"github.com/saturnpod/saturn/networking"
 	"github.com/saturnpod/saturn/stage1/podcfg"
 )
@@ -22,6 +24,10 @@ const PluginDir = "usr/lib/saturn/cni"
 // entrypoint's working directory).
 const stage1Root = "stage1/rootfs"
 
+// readyEnv names the pod init's fd on which stage1 init writes one byte
+// once the networks are up.
+const readyEnv = "SATURN_NETWORK_READY_FD"
+
 // sbinDirs hold iptables and nft, which the plugins exec: stage0's PATH
 // (a user's, or a unit's) may lack them.
 var sbinDirs = [...]string{"/usr/local/sbin", "/usr/sbin", "/sbin"}
@@ -33,26 +39,45 @@ type cni struct {
 	run  *podcfg.RunFlags
 }
 
-// Start sets up the pod's namespace and networks, then starts cmd inside.
-// A failure after Setup undoes it; a crash is gc's to undo.
+// Start sets up the pod's namespace and networks and starts cmd inside.
+// The pod init starts as soon as the namespace exists, so its own start
+// overlaps the plugins' work; its InPod waits, on a pipe, until the
+// networks are up (EOF: they failed). A failure undoes the setup; a crash
+// is gc's to undo.
 func (c cni) Start(cmd *exec.Cmd) error {
 	if c.run == nil {
-		return fmt.Errorf("network: CNI start without run flags")
+		return fmt.Errorf("network: CNI start without run flags: %w", errdefs.ErrInvalid)
 	}
 	opts, err := c.options()
 	if err != nil {
 		return err
 	}
+	ready, readyW, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	defer readyW.Close()
+	defer ready.Close()
+	cmd.ExtraFiles = append(cmd.ExtraFiles, ready)
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", readyEnv, 2+len(cmd.ExtraFiles)))
+	writeResolv := takeResolv(cmd, c.run)
+	opts.OnNetns = func(p *networking.Pod) error { return p.Start(cmd) }
 	ctx := context.Background()
 	p, err := networking.Setup(ctx, opts)
 	if err != nil {
 		return err
 	}
-	// The pod init and its apps keep the namespace alive; the bind mount
-	// keeps it for gc; our fd is no longer needed once cmd has started.
+	// The pod init keeps the namespace alive, the bind mount keeps it for
+	// gc: our fd is no longer needed.
 	defer p.Close()
-	if err := useNetworkDNS(cmd, c.run, p.DNS()); err == nil {
-		err = p.Start(cmd)
+	if writeResolv {
+		err = writeResolvConf(p.DNS())
+	}
+	if err == nil {
+		_, err = readyW.Write([]byte{1})
 	}
 	if err != nil {
 		return errors.Join(err, p.Teardown(ctx))
@@ -60,8 +85,25 @@ func (c cni) Start(cmd *exec.Cmd) error {
 	return nil
 }
 
-// InPod has nothing to do: Setup brought lo up, the plugins the rest.
-func (cni) InPod() error { return nil }
+// InPod waits until stage1 init has set up the networks (see Start).
+func (cni) InPod() error {
+	s, ok := os.LookupEnv(readyEnv)
+	if !ok {
+		return nil
+	}
+	os.Unsetenv(readyEnv)
+	fd, err := strconv.Atoi(s)
+	if err != nil || fd < 3 {
+		return fmt.Errorf("%s=%q: %w", readyEnv, s, errdefs.ErrInvalid)
+	}
+	f := os.NewFile(uintptr(fd), "network-ready")
+	defer f.Close()
+	var b [1]byte
+	if n, _ := f.Read(b[:]); n != 1 {
+		return fmt.Errorf("pod network setup failed (see stage1 init's error)")
+	}
+	return nil
+}
 
 // Teardown undoes whatever the pod dir records; it does nothing for a pod
 // never set up or already torn down.

@@ -16,25 +16,41 @@ import (
 // of a CNI result).
 const resolvFile = "etc/rkt-resolv.conf"
 
-// useNetworkDNS gives the apps the DNS settings of the CNI results unless
-// the user chose (--dns, --dns-search, --dns-opt: an explicit resolv mode
-// other than "default"): it writes them where stage0 would have and tells
-// the pod init, through its --dns-conf-mode, to use them.
-func useNetworkDNS(cmd *exec.Cmd, f *podcfg.RunFlags, dns networking.DNS) error {
-	if len(dns.Nameservers) == 0 || !resolvDefault(f.Args) {
-		return nil
-	}
-	path := filepath.Join(stage1Root, resolvFile)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("network DNS: %w", err)
-	}
-	if err := os.WriteFile(path, []byte(ResolvConf(dns)), 0o644); err != nil {
-		return fmt.Errorf("network DNS: %w", err)
+// takeResolv makes stage1 init the source of the apps' resolv.conf when
+// the user left it to stage1 (no --dns, --dns-search or --dns-opt: an
+// explicit resolv mode other than "default"): it tells the pod init, by
+// adding to its --dns-conf-mode, to use the file stage0 would have
+// written, which writeResolvConf writes once the networks are up.
+func takeResolv(cmd *exec.Cmd, f *podcfg.RunFlags) bool {
+	if !resolvDefault(f.Args) {
+		return false
 	}
 	// The UUID stays last; a later --dns-conf-mode wins over an earlier.
 	mode := "--dns-conf-mode=resolv=stage0,hosts=" + f.DNS.Hosts
 	n := len(cmd.Args)
 	cmd.Args = append(cmd.Args[:n-1:n-1], mode, cmd.Args[n-1])
+	return true
+}
+
+// writeResolvConf writes the CNI results' DNS as the apps' resolv.conf,
+// or, when they have none, the host's (what the apps get without
+// networking).
+func writeResolvConf(dns networking.DNS) error {
+	content := []byte(ResolvConf(dns))
+	if len(dns.Nameservers) == 0 {
+		b, err := os.ReadFile("/etc/resolv.conf")
+		if err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("network DNS: %w", err)
+		}
+		content = b
+	}
+	path := filepath.Join(stage1Root, resolvFile)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("network DNS: %w", err)
+	}
+	if err := os.WriteFile(path, content, 0o644); err != nil {
+		return fmt.Errorf("network DNS: %w", err)
+	}
 	return nil
 }
 

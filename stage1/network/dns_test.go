@@ -34,43 +34,49 @@ func TestResolvConf(t *testing.T) {
 	}
 }
 
-// useNetworkDNS writes the CNI DNS into the stage1 root and switches the pod
-// init to it, keeping the UUID last; an explicit --dns wins.
-func TestUseNetworkDNS(t *testing.T) {
+// takeResolv switches the pod init to the file stage1 writes, keeping the
+// UUID last, unless --dns chose; writeResolvConf writes the CNI DNS, or
+// the host's file when the results have none.
+func TestTakeResolv(t *testing.T) {
 	t.Chdir(t.TempDir())
-	dns := networking.DNS{Nameservers: []string{"10.0.0.53"}, Search: []string{"a.test"}}
 	args := []string{"--net=default", "--dns-conf-mode=hosts=stage0", "uuid"}
 	f, err := podcfg.ParseRun(args)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("/bin/true", args...)
+	cmd := exec.Command("/bin/true")
 	cmd.Args = append([]string{"pod-init"}, args...)
-	if err := useNetworkDNS(cmd, f, dns); err != nil {
-		t.Fatal(err)
+	if !takeResolv(cmd, f) {
+		t.Fatal("takeResolv: false without --dns")
 	}
 	want := []string{"pod-init", "--net=default", "--dns-conf-mode=hosts=stage0", "--dns-conf-mode=resolv=stage0,hosts=stage0", "uuid"}
 	if !slices.Equal(cmd.Args, want) {
 		t.Errorf("args %q, want %q", cmd.Args, want)
 	}
-	b, err := os.ReadFile(filepath.Join(stage1Root, resolvFile))
-	if err != nil || string(b) != ResolvConf(dns) {
-		t.Errorf("resolv.conf %q %v", b, err)
-	}
 	pf, err := podcfg.ParseRun(cmd.Args[1:])
 	if err != nil || pf.DNS != (podcfg.DNSMode{Resolv: "stage0", Hosts: "stage0"}) {
 		t.Errorf("pod init flags: %+v %v", pf, err)
 	}
+	dns := networking.DNS{Nameservers: []string{"10.0.0.53"}, Search: []string{"a.test"}}
+	if err := writeResolvConf(dns); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(stage1Root, resolvFile)); err != nil || string(b) != ResolvConf(dns) {
+		t.Errorf("resolv.conf %q %v", b, err)
+	}
+	if err := writeResolvConf(networking.DNS{}); err != nil {
+		t.Fatal(err)
+	}
+	host, _ := os.ReadFile("/etc/resolv.conf")
+	if b, err := os.ReadFile(filepath.Join(stage1Root, resolvFile)); err != nil || string(b) != string(host) {
+		t.Errorf("resolv.conf without CNI DNS %q %v, want the host's", b, err)
+	}
 
-	// --dns given: stage0's file and mode stay.
+	// --dns given: stage0's mode stays.
 	args = []string{"--net=default", "--dns-conf-mode=resolv=stage0,hosts=default", "uuid"}
 	f, _ = podcfg.ParseRun(args)
-	os.Remove(filepath.Join(stage1Root, resolvFile))
 	cmd.Args = append([]string{"pod-init"}, args...)
-	if err := useNetworkDNS(cmd, f, dns); err != nil || len(cmd.Args) != 4 {
-		t.Errorf("explicit --dns overridden: %q %v", cmd.Args, err)
-	}
-	if _, err := os.Stat(filepath.Join(stage1Root, resolvFile)); !os.IsNotExist(err) {
-		t.Errorf("resolv.conf written over --dns: %v", err)
+	if takeResolv(cmd, f) || len(cmd.Args) != 4 {
+		t.Errorf("explicit --dns overridden: %q", cmd.Args)
 	}
 }

@@ -2,9 +2,11 @@
 // "host" (the host's namespace), "none" (a namespace of its own with
 // loopback only, made by clone and gone with the pod), or a list of CNI
 // networks ("default", "default-restricted", names in <local-config>/net.d,
-// each with optional CNI args), which package networking sets up before
-// the pod init starts, with the plugins the stage1 image ships in
-// /usr/lib/saturn/cni. A CNI pod's namespace outlives a crash of stage1:
+// each with optional CNI args), which package networking sets up with the
+// plugins the stage1 image ships in /usr/lib/saturn/cni. stage1 init
+// starts the pod init in the new namespace before the plugins run, and
+// the pod init's InPod waits until they are done, so that the two starts
+// overlap. A CNI pod's namespace outlives a crash of stage1:
 // stage1 init tears it down when the pod exits, and gc does (again, or
 // for the first time after a kill -9 or a reboot) from what the pod dir
 // records. The apps get the CNI result's DNS unless --dns said otherwise.

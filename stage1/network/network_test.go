@@ -3,6 +3,7 @@ package network
 import (
 	"errors"
 	"os"
+	"strconv"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -76,4 +77,36 @@ func loFlags() (uint16, error) {
 		return 0, err
 	}
 	return ifr.Uint16(), nil
+}
+
+// InPod waits for stage1 init's byte; EOF (setup failed) is an error; a
+// pod init started without the pipe does not wait.
+func TestCNIInPod(t *testing.T) {
+	for _, write := range []bool{true, false} {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// InPod closes the fd it is given: give it a copy of r's.
+		fd, err := unix.Dup(int(r.Fd()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+		t.Setenv(readyEnv, strconv.Itoa(fd))
+		if write {
+			w.Write([]byte{1})
+		}
+		w.Close()
+		err = cni{}.InPod()
+		if (err == nil) != write {
+			t.Errorf("written %v: %v", write, err)
+		}
+		if _, ok := os.LookupEnv(readyEnv); ok {
+			t.Errorf("%s left in the environment", readyEnv)
+		}
+	}
+	if err := (cni{}).InPod(); err != nil {
+		t.Errorf("without the pipe: %v", err)
+	}
 }

@@ -50,6 +50,11 @@ func run(args []string) (int, error) {
 	}
 	log := flags.Logger("init")
 	start := time.Now()
+	// Before anything copies the environment: NOTIFY_SOCKET, LISTEN_FDS.
+	sd, err := newSystemd(flags.UUID, log)
+	if err != nil {
+		return 0, err
+	}
 	// The pod lock (RKT_LOCK_FD) stays open in this process, but no child
 	// may inherit it, nor anything else stage0 left open.
 	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
@@ -74,7 +79,7 @@ func run(args []string) (int, error) {
 		return 0, err
 	}
 	log.Debug("pod cgroup made", "dirs", cg.Dirs, "elapsed", time.Since(start))
-	code, err := runPodInit(args, nw, log)
+	code, err := runPodInit(args, nw, sd, log)
 	log.Debug("pod init exited", "code", code, "elapsed", time.Since(start))
 	if err := nw.Teardown(); err != nil {
 		log.Warn("pod network left to gc", "err", err)
@@ -83,7 +88,7 @@ func run(args []string) (int, error) {
 		log.Debug("pod cgroup left to gc", "err", err)
 	}
 	log.Debug("pod cgroup removed", "elapsed", time.Since(start))
-	return code, err
+	return sd.exitCode(code), err
 }
 
 // makeCgroup records the pod cgroup, then creates it.
@@ -133,7 +138,7 @@ func removeCgroup(cg *cgroups.Pod) error {
 	return cg.Remove()
 }
 
-func runPodInit(args []string, nw network.Network, log *slog.Logger) (int, error) {
+func runPodInit(args []string, nw network.Network, sd *systemd, log *slog.Logger) (int, error) {
 	ready, readyW, err := os.Pipe()
 	if err != nil {
 		return 0, err
@@ -151,10 +156,7 @@ func runPodInit(args []string, nw network.Network, log *slog.Logger) (int, error
 			Pdeathsig:  unix.SIGKILL,
 		},
 	}
-	sd, err := forSystemd(cmd, args, log) // before anything copies the environment
-	if err != nil {
-		return 0, err
-	}
+	sd.pass(cmd)
 	defer sd.stopped()
 	ctl, ctlChild, err := podctl.Pair()
 	if err != nil {

@@ -3,9 +3,15 @@ package run
 import (
 	"fmt"
 	"log/slog"
+	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/stage1/machined"
 	"github.com/saturnpod/saturn/stage1/notify"
@@ -13,30 +19,34 @@ import (
 )
 
 // systemd is what stage1 init does for the service manager it may run
-// under (Documentation/systemd.md): readiness, socket activation, machined.
+// under (Documentation/systemd.md): readiness, socket activation, machined,
+// and the exit of a unit's main process that was asked to stop.
 type systemd struct {
-	uuid string
-	log  *slog.Logger
-	sd   *notify.Manager
+	uuid  string
+	log   *slog.Logger
+	sd    *notify.Manager
+	socks []sdactivation.Socket
+	stop  chan os.Signal // the first stop request
 
 	mu         sync.Mutex
 	registered bool
 	down       bool
 }
 
-// forSystemd takes NOTIFY_SOCKET and the socket-activation sockets out of
-// stage1 init's environment (no child inherits them) and passes the
-// sockets on to the pod init. Call it before anything copies the
-// environment into cmd.
-func forSystemd(cmd *exec.Cmd, args []string, log *slog.Logger) (*systemd, error) {
-	s := &systemd{uuid: args[len(args)-1], log: log, sd: notify.FromEnv()}
-	socks, err := sdactivation.Take()
-	if err != nil {
+// newSystemd takes NOTIFY_SOCKET and the socket-activation sockets out of
+// stage1 init's environment, so that no child inherits them.
+func newSystemd(uuid string, log *slog.Logger) (*systemd, error) {
+	s := &systemd{uuid: uuid, log: log, sd: notify.FromEnv(), stop: make(chan os.Signal, 1)}
+	var err error
+	if s.socks, err = sdactivation.Take(); err != nil {
 		return nil, err
 	}
-	sdactivation.Pass(cmd, socks)
+	signal.Notify(s.stop, unix.SIGTERM, unix.SIGINT)
 	return s, nil
 }
+
+// pass gives the sockets to the pod init.
+func (s *systemd) pass(cmd *exec.Cmd) { sdactivation.Pass(cmd, s.socks) }
 
 // up is called once every app has started (and said READY=1 if it speaks
 // sd_notify): the pod registers with machined, then tells the manager.
@@ -66,4 +76,26 @@ func (s *systemd) stopped() {
 			s.log.Debug("machined unregister", "err", err)
 		}
 	}
+}
+
+// exitCode is the last thing stage1 init does. As a unit's main process
+// (its parent is PID 1, INVOCATION_ID set) that was asked to stop by
+// SIGTERM or SIGINT, and whose apps ended of that very signal (the pod's
+// code is 128+N), it ends by that signal, as a daemon does: systemd counts
+// that a clean stop, where exit code 143 would fail the unit. Anywhere
+// else it returns the pod's code.
+func (s *systemd) exitCode(code int) int {
+	select {
+	case sig := <-s.stop:
+		n, ok := sig.(syscall.Signal)
+		if !ok || code != 128+int(n) || os.Getppid() != 1 || os.Getenv("INVOCATION_ID") == "" {
+			return code
+		}
+		s.log.Debug("stopped by the service manager: ending by its signal", "signal", n)
+		signal.Reset(n)
+		unix.Kill(os.Getpid(), n)
+		time.Sleep(time.Second) // the signal ends the process first
+	default:
+	}
+	return code
 }

@@ -31,6 +31,9 @@ func main() {
 	code := flag.Int("exit", 0, "exit code")
 	ignoreTerm := flag.Bool("ignore-term", false, "ignore SIGTERM")
 	quiet := flag.Bool("quiet", false, "do not print the report")
+	serve := flag.String("serve", "", "answer connections on socket-activated fd 3 with this line (after reporting)")
+	serveN := flag.Int("serve-count", 1, "connections --serve answers")
+	notify := flag.Duration("notify-after", -1, "send READY=1 to NOTIFY_SOCKET this long after reporting")
 	flag.Var(&reads, "read", "report this file's content (repeatable)")
 	flag.Var(&dirs, "list", "report this dir's entries (repeatable)")
 	flag.Var(&writes, "write", "PATH=CONTENT: write a file (repeatable)")
@@ -63,6 +66,17 @@ func main() {
 	}
 	if !*quiet {
 		fmt.Printf("PROBE %s\n", b)
+	}
+	if *notify >= 0 {
+		if err := notifyReady(*notify); err != nil {
+			fmt.Fprintln(os.Stderr, "probe: notify:", err)
+		}
+	}
+	if *serve != "" {
+		if err := serveActivated(*serve, *serveN); err != nil {
+			fmt.Fprintln(os.Stderr, "probe: serve:", err)
+			os.Exit(70)
+		}
 	}
 	time.Sleep(*sleep)
 	runtime.KeepAlive(keep)

@@ -102,12 +102,19 @@ func (s *System) waitUp(ctx context.Context) error {
 			s.PID = pid
 		}
 	}
-	out, err := s.Command(ctx, "systemctl", "is-system-running", "--wait").Output()
-	state := strings.TrimSpace(string(out))
-	if state != "running" && state != "degraded" {
-		return fmt.Errorf("systemd is %q: %v", state, err)
+	for {
+		// Until systemd listens on its private socket, systemctl fails at
+		// once, or says "offline".
+		out, err := s.Command(ctx, "systemctl", "is-system-running", "--wait").CombinedOutput()
+		state := strings.TrimSpace(string(out))
+		switch {
+		case state == "running" || state == "degraded":
+			return nil
+		case !(state == "offline" || strings.Contains(state, "Failed to connect to bus")) || ctx.Err() != nil:
+			return fmt.Errorf("systemd is %q: %v", state, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	return nil
 }
 
 // Command runs a command in all of systemd's namespaces (nsenter).
@@ -140,7 +147,12 @@ func (s *System) Console() string {
 // to end, else kills it; then it removes the cgroups and scratch files.
 func (s *System) Stop() error {
 	if s.PID != 0 {
-		s.Run("systemctl", "poweroff", "--no-block")
+		for range 50 {
+			if _, err := s.Run("systemctl", "poweroff", "--no-block"); err == nil {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 	}
 	select {
 	case <-s.done:
