@@ -14,7 +14,7 @@ PROBE_DIR := $(BUILD)/test/probe-image
 
 IMAGES   += $(BIN)/stage1.aci
 TESTBINS += $(BUILD)/test/probe $(S1_DIR)/rootfs/stage1 $(BUILD)/test/probe.aci
-BENCHES  += bench-run
+BENCHES  += bench-run bench-isolation
 
 $(S1_DIR)/rootfs/stage1: $(S1_SRC) go.mod
 	mkdir -p $(S1_DIR)/rootfs
@@ -46,10 +46,15 @@ $(BUILD)/test/probe.aci: $(BUILD)/test/probe | $(SATURN)
 	printf 'root:x:0:\nprobe:x:2345:\nextra:x:3456:probe\n' > $(PROBE_DIR)/etc/group
 	$(SATURN) image build $(PROBE_DIR) $@ --name saturn.io/test/probe $(S1_LABELS) --exec /bin/probe
 
-.PHONY: demo-run bench-run
+.PHONY: demo-run bench-run bench-isolation
 demo-run: $(BIN)/stage1.aci
 	SATURN=$(SATURN) ./scripts/demo-pod
 
 bench-run: $(BIN)/stage1.aci $(BUILD)/test/stage1-stub.aci $(BUILD)/test/stub-app.aci
 	$(GO) run ./bench/run -saturn $(SATURN) -busybox /bin/busybox \
 		-stub $(BUILD)/test/stage1-stub.aci -stub-app $(BUILD)/test/stub-app.aci
+
+# Pod start with and without isolation, and the resident memory of
+# stage1's processes per running pod.
+bench-isolation: $(BIN)/stage1.aci
+	$(GO) run ./bench/isolation -saturn $(SATURN) -stage1 $(BIN)/stage1.aci -busybox /bin/busybox

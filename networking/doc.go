@@ -6,7 +6,8 @@
 // (Pod.Start): from Options.OnNetns, as soon as the namespace exists, so
 // that the pod init's start overlaps the plugins' work (the pod init then
 // waits for stage1 init's word before it starts apps). stage1 init calls
-// Teardown when the pod exits, and stage1 gc calls it again.
+// Release (Teardown, namespace first) when the pod exits, and stage1 gc
+// calls it again.
 // Networks are named by --net (ParseNetList): "default" (ptp, host-local
 // IPAM in 172.16.28.0/24, a default route, IP masquerade, and portmap when
 // ports are forwarded), "default-restricted" (ptp, host-local in

@@ -176,7 +176,30 @@ func snapshot(t *testing.T) hostState {
 	return hostState{links: string(links), rules: string(rules)}
 }
 
-var linkName = regexp.MustCompile(`(?m)^\d+: ([^:@]+)`)
+var linkName = regexp.MustCompile(`(?m)^\d+: ([^:@]+).*$`)
+
+// testLink tells whether a host link (line of `ip -o link`) is a test
+// pod's: on a test bridge, or holding an address of a test subnet. Pods
+// that other tests on the machine run meanwhile have links too.
+func testLink(line, name string) bool {
+	if strings.Contains(line, "master saturn-test") {
+		return true
+	}
+	out, err := exec.Command("ip", "-o", "-4", "addr", "show", "dev", name).CombinedOutput()
+	if err != nil {
+		return false // gone meanwhile
+	}
+	for _, subnet := range []string{testSubnet, testRestrictedSubnet, testBridgeSubnet} {
+		if _, ipn, _ := net.ParseCIDR(subnet); ipn != nil {
+			for _, f := range strings.Fields(string(out)) {
+				if ip, _, err := net.ParseCIDR(f); err == nil && ipn.Contains(ip) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
 
 // assertClean fails unless the pod left nothing behind: no netns mount or
 // file, no link that was not there before, no lease, no rule naming the
@@ -194,7 +217,7 @@ func assertClean(t *testing.T, o Options, before hostState, ips []string) {
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		after, leaked = snapshot(t), nil
 		for _, m := range linkName.FindAllStringSubmatch(after.links, -1) {
-			if !had[m[1]] && !strings.HasPrefix(m[1], "saturn-test") {
+			if !had[m[1]] && !strings.HasPrefix(m[1], "saturn-test") && testLink(m[0], m[1]) {
 				leaked = append(leaked, m[1])
 			}
 		}

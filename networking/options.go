@@ -49,7 +49,7 @@ type Options struct {
 	// before any plugin: stage1 starts the pod init in it there (Pod.Start),
 	// so that the pod init's own start overlaps the plugins' work. An
 	// error fails Setup, which then undoes everything.
-	OnNetns func(*Pod) error
+	OnNetns func(*Pod) error `json:"-"`
 }
 
 // PortMapping forwards HostIP:HostPort (any host address if HostIP is

@@ -27,6 +27,24 @@ func Teardown(ctx context.Context, podDir string, pluginDirs []string) error {
 	return p.Teardown(ctx)
 }
 
+// Release is Teardown for a pod whose processes are gone (stage1 init once
+// the pod init exited, gc): it gives the namespace up before the DELs, so
+// that the kernel frees its links in the background rather than each
+// plugin deleting its link and waiting for the kernel to let go of it (an
+// RCU grace period, most of a ptp DEL). The plugins see a missing
+// namespace, which the CNI spec makes them tolerate, as after a reboot.
+func Release(ctx context.Context, podDir string, pluginDirs []string) error {
+	p, err := Load(podDir, pluginDirs)
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p.Close()
+	return p.Teardown(ctx)
+}
+
 // Teardown undoes the pod's networking, as the function Teardown does, and
 // closes p.
 func (p *Pod) Teardown(ctx context.Context) error {

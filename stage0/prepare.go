@@ -39,7 +39,7 @@ func (r *Runtime) Prepare(o PrepareOptions) (string, error) {
 }
 
 // prepare builds a pod dir and returns the pod locked in prepare/, and its
-// stage1. Nothing of it is synced yet: publish does that, at once.
+// stage1. Nothing is synced yet: the caller's move out of prepare/ is.
 func (r *Runtime) prepare(o PrepareOptions) (*pod.Pod, *stage1Info, error) {
 	s1ID, err := r.resolveStage1(o.Stage1)
 	if err != nil {
@@ -86,22 +86,16 @@ func (r *Runtime) prepare(o PrepareOptions) (*pod.Pod, *stage1Info, error) {
 	return p, s1, nil
 }
 
-// publish moves a prepared pod into its state dir (prepared/ or run/) and
-// makes the pod manifest and the move durable with one journal commit: the
-// manifest's data is synced after the rename, so the commit that carries
-// the data carries the rename too, and the fsync of the state dir finds
-// nothing left to wait for. (Syncing the manifest before the move, then
-// the move, waits for two commits.) Both are on disk before stage1 runs or
-// the pod is reported prepared.
+// publish moves a prepared pod into prepared/ and makes the pod manifest
+// and the move durable with one journal commit: the manifest's data is
+// synced after the rename, so the commit that carries the data carries
+// the rename too. (Syncing the manifest before the move, then the move,
+// waits for two commits.) A prepared pod must still be complete, with its
+// manifest, after a crash: run-prepared may run it days later.
 func publish(p *pod.Pod, to string) error {
 	if err := p.Move(to); err != nil {
 		return err
 	}
-	return syncPublished(p)
-}
-
-// syncPublished is publish's second half, after the move.
-func syncPublished(p *pod.Pod) error {
 	if err := syncFile(pod.ManifestPath(p.Path())); err != nil {
 		return fmt.Errorf("sync pod manifest: %w", err)
 	}

@@ -42,10 +42,14 @@ func (r *Runtime) Run(p PrepareOptions, o RunOptions) error {
 	if err := pd.Move(pod.DirRun); err != nil {
 		return err
 	}
-	// The syncs that make the move durable (see publish) overlap the
-	// mounts: execRun waits for them right before it execs stage1.
+	// The move to run/ is durable before stage1 runs, as every transition
+	// is; its fsync overlaps the mounts: execRun waits for it right before
+	// the exec. The pod manifest is not synced, like the rest of the pod
+	// dir: after a host crash a pod that ran is garbage that gc removes
+	// whatever it finds inside, and a second sync would cost a disk cache
+	// flush on every start.
 	synced := make(chan error, 1)
-	go func() { synced <- syncPublished(pd) }()
+	go func() { synced <- pd.SyncState() }()
 	return r.execRun(pd, s1, o, func() error { return <-synced })
 }
 

@@ -23,9 +23,16 @@ func (n *netEnv) ipamDirs() []string { return []string{"/var/lib/saturn/cni/netw
 
 // checkNoLeaks fails the test for whatever of the pod's networking is on
 // the host now that was not before.
+// The kernel frees a namespace, and its links with it, in the background:
+// they get a moment.
 func (n *netEnv) checkNoLeaks(what string, before hostNet, tr podTrace) {
 	n.t.Helper()
-	if l := leaks(before, snapshot(n.t, n.ipamDirs()...), tr); len(l) > 0 {
+	l := leaks(before, snapshot(n.t, n.ipamDirs()...), tr)
+	for deadline := time.Now().Add(5 * time.Second); len(l) > 0 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		l = leaks(before, snapshot(n.t, n.ipamDirs()...), tr)
+	}
+	if len(l) > 0 {
 		n.t.Errorf("%s: gc left the pod's networking behind:\n%s", what, strings.Join(l, "\n"))
 	}
 }

@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 )
 
 // A pod serves HTTP; the host reaches it by the pod's IP, and through
 // --port by its own address and 127.0.0.1; --port with a host IP binds
-// only that address.
+// only that address, also when saturn's PATH lacks /usr/sbin and /sbin.
 func TestNetworkHTTPAndPorts(t *testing.T) {
 	n := newNetEnv(t)
 	web := webImage(t, n.env, "hello from the pod\n")
@@ -26,7 +27,12 @@ func TestNetworkHTTPAndPorts(t *testing.T) {
 			t.Errorf("GET %s: %q %v", url, body, err)
 		}
 	}
+	// A PATH without the sbin dirs (a user's, a unit's): the plugins must
+	// still find iptables and nft.
+	path := os.Getenv("PATH")
+	os.Setenv("PATH", "/usr/bin:/bin")
 	b := n.bg("default", append([]string{fmt.Sprintf("--port=http:127.0.0.1:%d", lport), web}, httpdArgs()...)...)
+	os.Setenv("PATH", path)
 	if body, err := httpGet(fmt.Sprintf("http://127.0.0.1:%d/", lport)); err != nil || body != "hello from the pod\n" {
 		t.Errorf("GET 127.0.0.1:%d: %q %v", lport, body, err)
 	}

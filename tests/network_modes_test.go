@@ -79,7 +79,7 @@ func TestNetworkModes(t *testing.T) {
 			r := oneProbe(t, n.ok(append(append(n.flags(mode), "--uuid-file-save="+uuidFile, probe), probeNetArgs...)...))
 			uuid := strings.TrimSpace(readFile(t, uuidFile))
 			if !slices.Equal(r.Dirs["/sys/class/net"], []string{"eth0", "lo"}) {
-				t.Errorf("interfaces %v, want eth0 lo", r.Dirs["/sys/class/net"])
+				t.Errorf("--net=%s: interfaces %v, want eth0 lo", mode, r.Dirs["/sys/class/net"])
 			}
 			nets := n.podNets(uuid)
 			_, want, _ := net.ParseCIDR(subnet)
@@ -87,7 +87,7 @@ func TestNetworkModes(t *testing.T) {
 				t.Fatalf("net-info %+v, want %s on eth0 in %s", nets, mode, subnet)
 			}
 			if !strings.Contains(r.Files["/proc/net/fib_trie"], "|-- "+nets[0].IP+"\n") {
-				t.Errorf("the probe does not have %s:\n%s", nets[0].IP, r.Files["/proc/net/fib_trie"])
+				t.Errorf("--net=%s: the probe does not have %s:\n%s", mode, nets[0].IP, r.Files["/proc/net/fib_trie"])
 			}
 			def := defaultRoute(t, r)
 			switch {
@@ -98,16 +98,16 @@ func TestNetworkModes(t *testing.T) {
 			}
 			st := n.ok("status", uuid)
 			if !strings.Contains(st, "networks="+mode+":ip4="+nets[0].IP+"\n") {
-				t.Errorf("status:\n%s", st)
+				t.Errorf("--net=%s: status:\n%s", mode, st)
 			}
 			var js struct {
 				Networks []podNet `json:"networks"`
 			}
 			if err := json.Unmarshal([]byte(n.ok("status", "--format=json", uuid)), &js); err != nil || len(js.Networks) != 1 || js.Networks[0].IP != nets[0].IP {
-				t.Errorf("status JSON networks %+v %v", js.Networks, err)
+				t.Errorf("--net=%s: status JSON networks %+v %v", mode, js.Networks, err)
 			}
 			if l := n.ok("list", "--full"); !strings.Contains(l, mode+":ip4="+nets[0].IP) {
-				t.Errorf("list:\n%s", l)
+				t.Errorf("--net=%s: list:\n%s", mode, l)
 			}
 		}()
 	}

@@ -1,7 +1,7 @@
 // Command net measures what pod networking adds to a pod's start and
 // removal, in milliseconds: end to end, `saturn run` of a pod whose app
 // prints a line, with --net=default against --net=none (with -saturn);
-// and the library alone, networking.Setup then Teardown of the same two
+// and the library alone, networking.Setup then Release of the same two
 // (its own subnet and directories). It runs as root and restores
 // ip_forward, which the ptp plugin turns on.
 package main
@@ -62,7 +62,7 @@ func run(plugins string, n int) error {
 	defer unix.Unmount(netnsDir, unix.MNT_DETACH)
 	defer networking.RemoveSubnetMasquerade(subnet)
 
-	fmt.Printf("networking.Setup + Teardown, %d runs each (median ms)\n", n)
+	fmt.Printf("networking.Setup + Release, %d runs each (median ms)\n", n)
 	fmt.Printf("%-10s %8s %8s %8s\n", "--net", "setup", "teardown", "total")
 	var base time.Duration
 	for _, mode := range []string{networking.NetNone, networking.NetDefault} {
@@ -105,8 +105,10 @@ func once(o networking.Options) (setup, teardown time.Duration, err error) {
 		return 0, 0, err
 	}
 	setup = time.Since(start)
+	// As stage1 does once the pod's processes are gone.
+	p.Close()
 	start = time.Now()
-	err = p.Teardown(ctx)
+	err = networking.Release(ctx, o.PodDir, o.PluginDirs)
 	return setup, time.Since(start), err
 }
 

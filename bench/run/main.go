@@ -25,10 +25,11 @@ func main() {
 	busybox := flag.String("busybox", "/bin/busybox", "static busybox for the root filesystem")
 	stub := flag.String("stub", "", "a stage1 that runs nothing (tests/stage1-stub): times stage0's share")
 	stubApp := flag.String("stub-app", "", "the app image the stub stage1 wants (saturn.test/stub-app)")
+	base := flag.String("base", "", "another saturn binary to time alongside (base, base0), e.g. the previous commit's")
 	n := flag.Int("n", 30, "runs of each runtime")
 	flag.Parse()
 	runtime.LockOSThread() // see hideUnifiedCgroup
-	if err := run(*saturn, *busybox, *stub, *stubApp, *n); err != nil {
+	if err := run(*saturn, *base, *busybox, *stub, *stubApp, *n); err != nil {
 		fmt.Fprintln(os.Stderr, "bench run:", err)
 		os.Exit(1)
 	}
@@ -40,7 +41,7 @@ type contender struct {
 	times []time.Duration
 }
 
-func run(saturn, busybox, stub, stubApp string, n int) error {
+func run(saturn, base, busybox, stub, stubApp string, n int) error {
 	dir, err := os.MkdirTemp("", "saturn-bench-")
 	if err != nil {
 		return err
@@ -71,6 +72,13 @@ func run(saturn, busybox, stub, stubApp string, n int) error {
 		rts = append(rts, &contender{name: "stage0", cmd: func(int) *exec.Cmd {
 			return exec.Command(saturn, "--dir", data, "run", "--net=none", "--stage1-path="+stub, "saturn.test/stub-app")
 		}})
+	}
+	if base != "" {
+		b, err := baseContenders(base, saturn, data, stub, stubApp)
+		if err != nil {
+			return err
+		}
+		rts = append(rts, b...)
 	}
 	for _, oci := range []string{"runc", "crun"} {
 		if _, err := exec.LookPath(oci); err != nil {
@@ -114,8 +122,12 @@ func report(rts []*contender, n int) {
 		fmt.Printf("  %-7s %8.2f ms  %8.2f ms\n", rt.name, ms(med[rt.name]), ms(rt.times[0]))
 	}
 	for _, rt := range rts[1:] {
-		if rt.name == "stage0" {
+		switch rt.name {
+		case "stage0":
 			fmt.Printf("  stage0 (saturn with a stage1 that runs nothing) is %.0f%% of saturn's time\n", 100*float64(med["stage0"])/float64(med["saturn"]))
+			continue
+		case "base0":
+			fmt.Printf("  stage0 / base0 = %.2f\n", float64(med["stage0"])/float64(med["base0"]))
 			continue
 		}
 		fmt.Printf("  saturn / %s = %.2f\n", rt.name, float64(med["saturn"])/float64(med[rt.name]))

@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -54,9 +55,23 @@ type Set struct {
 	wg sync.WaitGroup
 }
 
-// Wait waits until every app's copies have ended: until no process holds
-// the write end of any pipe any more.
-func (s *Set) Wait() { s.wg.Wait() }
+// Wait waits until every app's copies have ended (until no process holds
+// the write end of any pipe any more), at most d: a copy can hang on
+// saturn's own output when whoever reads it stops reading, and that must
+// not keep the pod from ending. It tells whether they all ended.
+func (s *Set) Wait(d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
 
 // Start opens app's log file (relative to the working directory, the pod
 // dir) and starts the copies of its streams. For each of fds 1 and 2 it

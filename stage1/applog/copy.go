@@ -105,12 +105,13 @@ func copyStream(r, dst *os.File, l *file, stream string) {
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
+			// The log first: it stays complete even while saturn's output blocks.
+			l.write(stream, buf[:n])
 			if out != nil {
 				if _, werr := out.Write(buf[:n]); werr != nil {
 					out = nil
 				}
 			}
-			l.write(stream, buf[:n])
 		}
 		if err != nil {
 			return

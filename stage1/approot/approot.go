@@ -2,6 +2,11 @@
 // overlay of the image's rendered tree and the pod's upper dir, the kernel
 // filesystems, /dev, volumes, /etc/hosts and resolv.conf, then pivot_root.
 //
+// The kernel paths that leak host state or change it are masked (files
+// covered by /dev/null, dirs by an empty read-only tmpfs) or bound
+// read-only, as runc does (masks.go), unless --insecure-options=paths; with
+// --readonly-rootfs the root mount itself is read-only.
+//
 // Setup runs on a private thread (package nsthread); every mount it makes
 // lives in the new namespace only, which dies with the app (or with the pod),
 // so nothing needs unmounting. Targets inside the root are resolved by

@@ -18,6 +18,15 @@
 // cgroup in the cgroup2 tree with the cpu, memory and pids controllers
 // enabled for its children.
 //
+// Limits: resource/memory's limit is the app cgroup's memory limit (and
+// memory+swap limit: no swapping past it); resource/cpu's limit a CFS quota
+// over a 100 ms period; os/linux/cpu-shares its cpu.shares (cpu.weight on
+// cgroup2). An app over its memory limit is killed by the kernel's OOM
+// killer: its exit status, as `saturn status` shows it and as the pod's exit
+// code when it is the first app to fail, is 137 (128 + SIGKILL), and the
+// pod init, which asks OOMKilled when an app dies of SIGKILL, says on
+// stderr that the OOM killer sent it.
+//
 // A Pod value is plain data: stage1 init saves it (JSON) in the pod
 // directory before creating anything, so enter can join an app's cgroup and
 // gc can kill stragglers and remove the cgroups after a crash.

@@ -1,6 +1,6 @@
 // Package memtrim keeps the long-lived stage1 processes (stage1 init, the
-// pod init) small: one P for their whole life (Lean), and, once setup is
-// done, none of the code that only setup ran still mapped (Trim).
+// pod init) small: once setup is done, none of the code that only setup
+// ran stays mapped (Trim), and no memory profile is ever sampled.
 //
 // Trim unmaps the pages of the binary's code and read-only data (madvise
 // MADV_DONTNEED on its private file mappings). Those pages stay in the
@@ -19,11 +19,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Lean limits the process to one P (GOMAXPROCS=1) for its whole life:
-// stage1 init and the pod init mostly wait in syscalls, and each P costs
-// its caches, a GC worker and threads (about 150 kB per process).
-func Lean() {
-	runtime.GOMAXPROCS(1)
+// init turns memory profiling off before most packages' init functions
+// allocate (packages initialize in import path order): the first sampled
+// allocation makes the runtime allocate its profile hash table (1.4 MB of
+// address space, a page or more of it resident in each process), and
+// nothing in stage1 reads a memory profile.
+func init() {
+	runtime.MemProfileRate = 0
 }
 
 // Trim unmaps the code and read-only data setup used. It runs no garbage

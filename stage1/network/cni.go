@@ -68,7 +68,7 @@ func (c cni) Start(cmd *exec.Cmd) error {
 	ctx := context.Background()
 	p, err := networking.Setup(ctx, opts)
 	if err != nil {
-		return err
+		return errors.Join(err, kill(cmd))
 	}
 	// The pod init keeps the namespace alive, the bind mount keeps it for
 	// gc: our fd is no longer needed.
@@ -80,8 +80,21 @@ func (c cni) Start(cmd *exec.Cmd) error {
 		_, err = readyW.Write([]byte{1})
 	}
 	if err != nil {
-		return errors.Join(err, p.Teardown(ctx))
+		return errors.Join(err, kill(cmd), p.Teardown(ctx))
 	}
+	return nil
+}
+
+// kill ends the pod init if it started, before it learns that the network
+// failed and says so: stage1 init reports the error.
+func kill(cmd *exec.Cmd) error {
+	if cmd.Process == nil {
+		return nil
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		return err
+	}
+	cmd.Wait()
 	return nil
 }
 
@@ -106,14 +119,16 @@ func (cni) InPod() error {
 }
 
 // Teardown undoes whatever the pod dir records; it does nothing for a pod
-// never set up or already torn down.
+// never set up or already torn down. Both callers (stage1 init after the
+// pod init exited, gc after killing what was left) tear down a pod whose
+// processes are gone: the namespace goes first (networking.Release).
 func (cni) Teardown() error {
 	dirs, err := pluginDirs()
 	if err != nil {
 		return err
 	}
 	setPluginPath()
-	return networking.Teardown(context.Background(), ".", dirs)
+	return networking.Release(context.Background(), ".", dirs)
 }
 
 // options builds Setup's options from the run flags and the pod manifest.

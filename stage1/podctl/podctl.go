@@ -89,6 +89,11 @@ func Open() (*os.File, error) {
 	}
 	unix.CloseOnExec(fd)
 	os.Unsetenv(EnvFd)
+	// Non-blocking: the runtime's poller waits for commands, not a
+	// thread of its own (each costs the pod init its stacks).
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return nil, fmt.Errorf("pod control: %w", err)
+	}
 	return os.NewFile(uintptr(fd), "pod-ctl"), nil
 }
 

@@ -100,7 +100,7 @@ func run(args []string) (int, error) {
 			f.Write([]byte{1})
 			f.Close()
 		}
-		memtrim.Trim() // setup's garbage and code: the pod init now waits
+		memtrim.Trim() // the code only setup ran: the pod init now waits
 	}()
 	code := 0
 	for left := len(p.pm.Apps); left > 0; {
@@ -122,7 +122,9 @@ func run(args []string) (int, error) {
 	// Every app ended: end what is left of the pod, so that its output
 	// copies see the end of their pipes, and let them finish.
 	unix.Kill(-1, unix.SIGKILL)
-	p.logs.Wait()
+	if !p.logs.Wait(Grace) {
+		p.log.Warn("app output copies still blocked writing to saturn's output; giving up on them")
+	}
 	p.log.Debug("pod init exiting", "code", code, "elapsed", time.Since(p.began))
 	return code, nil
 }

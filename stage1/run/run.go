@@ -1,8 +1,10 @@
 // Package run is stage1 init, the run entrypoint. stage0 execs it, so it
 // keeps stage0's PID (under systemd, the unit's main process) for the pod's
 // whole life: it holds the pod lock, makes the pod cgroup and network,
-// starts the pod init in the pod's new namespaces, forwards SIGTERM and
-// SIGINT to it, and exits with its exit code, the pod's.
+// starts the pod init in the pod's new namespaces, relays SIGTERM, SIGINT
+// (stop) and SIGUSR1 (stop --force) to it over the pod's control channel
+// (package podctl: the pod init takes no signal), and exits with its exit
+// code, the pod's.
 package run
 
 import (
@@ -156,7 +158,6 @@ func runPodInit(args []string, nw network.Network, sd *systemd, log *slog.Logger
 			Pdeathsig:  unix.SIGKILL,
 		},
 	}
-	sd.pass(cmd)
 	defer sd.stopped()
 	ctl, ctlChild, err := podctl.Pair()
 	if err != nil {
@@ -166,6 +167,7 @@ func runPodInit(args []string, nw network.Network, sd *systemd, log *slog.Logger
 	podctl.Attach(cmd, ctlChild)
 	sigc := make(chan os.Signal, 4)
 	signal.Notify(sigc, unix.SIGTERM, unix.SIGINT, podctl.ForceSignal)
+	sd.pass(cmd) // after the relay's signal.Notify: see systemd.pass
 	if err := nw.Start(cmd); err != nil {
 		return 0, fmt.Errorf("start pod init: %w", err)
 	}
@@ -181,7 +183,7 @@ func runPodInit(args []string, nw network.Network, sd *systemd, log *slog.Logger
 			podstate.WriteInt(podstate.PidFile, cmd.Process.Pid)
 			sd.up(cmd.Process.Pid) // READY=1, machined
 		}
-		memtrim.Trim() // setup's garbage and code: stage1 init now waits
+		memtrim.Trim() // the code only setup ran: stage1 init now waits
 	}()
 	go podctl.Relay(sigc, ctl)
 	err = cmd.Wait()

@@ -41,12 +41,16 @@ func newSystemd(uuid string, log *slog.Logger) (*systemd, error) {
 	if s.socks, err = sdactivation.Take(); err != nil {
 		return nil, err
 	}
-	signal.Notify(s.stop, unix.SIGTERM, unix.SIGINT)
 	return s, nil
 }
 
-// pass gives the sockets to the pod init.
-func (s *systemd) pass(cmd *exec.Cmd) { sdactivation.Pass(cmd, s.socks) }
+// pass gives the sockets to the pod init, and starts noting stop requests
+// for exitCode. Call it once the stop relay listens for signals: a signal
+// caught before then by this channel alone would never stop the pod.
+func (s *systemd) pass(cmd *exec.Cmd) {
+	sdactivation.Pass(cmd, s.socks)
+	signal.Notify(s.stop, unix.SIGTERM, unix.SIGINT)
+}
 
 // up is called once every app has started (and said READY=1 if it speaks
 // sd_notify): the pod registers with machined, then tells the manager.

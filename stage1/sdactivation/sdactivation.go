@@ -20,9 +20,9 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/appc/spec/schema/types"
+	"github.com/coreos/go-systemd/v22/activation"
+	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
 )
@@ -52,21 +52,23 @@ type Socket struct {
 }
 
 // Take returns the sockets passed to this process, if LISTEN_PID is its
-// PID, and takes the protocol's variables out of the environment. The
-// sockets are made close-on-exec: they reach a child only when passed on.
+// PID, and takes the protocol's variables out of the environment
+// (go-systemd's activation.Files). The sockets are made close-on-exec:
+// they reach a child only when passed on.
 func Take() ([]Socket, error) {
-	pid, nfds, names := os.Getenv(EnvPID), os.Getenv(EnvFDs), os.Getenv(EnvNames)
-	os.Unsetenv(EnvPID)
-	os.Unsetenv(EnvFDs)
-	os.Unsetenv(EnvNames)
-	if pid == "" || pid != strconv.Itoa(os.Getpid()) {
-		return nil, nil
+	if v := os.Getenv(EnvFDs); v != "" && os.Getenv(EnvPID) == strconv.Itoa(os.Getpid()) {
+		if n, err := strconv.Atoi(v); err != nil || n < 0 || n > maxListen {
+			os.Unsetenv(EnvPID)
+			os.Unsetenv(EnvFDs)
+			os.Unsetenv(EnvNames)
+			return nil, fmt.Errorf("%s=%q: %w", EnvFDs, v, errdefs.ErrInvalid)
+		}
 	}
-	n, err := strconv.Atoi(nfds)
-	if err != nil || n < 0 || n > maxListen {
-		return nil, fmt.Errorf("%s=%q: %w", EnvFDs, nfds, errdefs.ErrInvalid)
+	var out []Socket
+	for _, f := range activation.Files(true) {
+		out = append(out, Socket{Name: f.Name(), File: f})
 	}
-	return socketsAt(FirstFD, n, names), nil
+	return out, nil
 }
 
 func socketsAt(first, n int, names string) []Socket {

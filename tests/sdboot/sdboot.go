@@ -157,15 +157,32 @@ func (s *System) Stop() error {
 	select {
 	case <-s.done:
 	case <-time.After(30 * time.Second):
-		if s.PID != 0 {
-			syscall.Kill(s.PID, syscall.SIGKILL) // PID 1 of its namespace: all of it goes
+		s.kill()
+		select {
+		case <-s.done:
+		case <-time.After(10 * time.Second):
+			return fmt.Errorf("systemd %d (cgroups %s) did not end", s.PID, s.Cgroup)
 		}
-		<-s.done
 	}
 	err := s.removeCgroups()
 	os.Remove("/tmp/sdboot-" + s.Cgroup)
 	os.RemoveAll(s.dir)
 	return err
+}
+
+// kill kills the PID namespace (its PID 1: all of it goes) and the script.
+func (s *System) kill() {
+	pid := s.PID
+	if pid == 0 { // still booting: the namespace's PID 1 is the script's child
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", s.cmd.Process.Pid, s.cmd.Process.Pid))
+		if f := bytes.Fields(b); len(f) > 0 {
+			pid, _ = strconv.Atoi(string(f[0]))
+		}
+	}
+	if pid > 0 {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	s.cmd.Process.Kill()
 }
 
 // removeCgroups removes the cgroups the script made, deepest first; it

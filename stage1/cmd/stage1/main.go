@@ -14,7 +14,8 @@
 //	        cgroup, takes the app's user, capabilities, no_new_privs, seccomp ──▶ exec app
 //
 // enter starts the same exec helper inside the app's namespaces (package
-// enter); stop signals the pod init (package stop); gc removes the cgroup
+// enter); stop signals stage1 init, which tells the pod init over a control
+// channel no app can reach (packages stop, podctl); gc removes the cgroup
 // and anything else a crash left (package gc). What the entrypoints share
 // lives in the pod dir, named by package podstate.
 package main

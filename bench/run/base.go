@@ -1,0 +1,27 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+)
+
+// baseContenders time another saturn binary (-base: say, a build of the
+// previous commit) the same way, in the same run, so that a change to
+// stage0 is measured against what it replaces under the same load. It
+// runs the stage1 image beside the saturn under test, not its own.
+func baseContenders(base, saturn, data, stub, stubApp string) ([]*contender, error) {
+	stage1 := "--stage1-path=" + filepath.Join(filepath.Dir(saturn), "stage1.aci")
+	// Untimed: imports the stage1 image under the base's import cache.
+	if err := sh(base, "--dir", data, "run", "--net=none", stage1, "saturn.io/bench/true"); err != nil {
+		return nil, err
+	}
+	rts := []*contender{{name: "base", cmd: func(int) *exec.Cmd {
+		return exec.Command(base, "--dir", data, "run", "--net=none", stage1, "saturn.io/bench/true")
+	}}}
+	if stub != "" && stubApp != "" {
+		rts = append(rts, &contender{name: "base0", cmd: func(int) *exec.Cmd {
+			return exec.Command(base, "--dir", data, "run", "--net=none", "--stage1-path="+stub, "saturn.test/stub-app")
+		}})
+	}
+	return rts, nil
+}
