@@ -121,7 +121,9 @@ func run(args []string) (int, error) {
 	}
 	// Every app ended: end what is left of the pod, so that its output
 	// copies see the end of their pipes, and let them finish.
-	unix.Kill(-1, unix.SIGKILL)
+	if os.Getpid() == 1 { // kill(-1) anywhere else would reach beyond the pod
+		unix.Kill(-1, unix.SIGKILL)
+	}
 	if !p.logs.Wait(Grace) {
 		p.log.Warn("app output copies still blocked writing to saturn's output; giving up on them")
 	}
