@@ -1,4 +1,4 @@
 # systemd integration (Documentation/systemd.md): the functional tests in
 # tests/systemd_*_test.go boot a throwaway systemd (tests/sdboot) and need
 # machined (systemd-container) and a system bus (dbus) in it.
-TEST_PKGS += systemd-container dbus
+TEST_PKGS += systemd systemd-container dbus
