@@ -11,7 +11,9 @@ import (
 )
 
 // probeNetArgs make the probe report its interfaces, routes and addresses.
-var probeNetArgs = []string{"--", "--list=/sys/class/net", "--read=/proc/net/route", "--read=/proc/net/fib_trie", "---"}
+func probeNetArgs() []string {
+	return []string{"--", "--list=/sys/class/net", "--read=/proc/net/route", "--read=/proc/net/fib_trie", "---"}
+}
 
 // route is one IPv4 route of /proc/net/route.
 type route struct {
@@ -59,7 +61,7 @@ func TestNetworkModes(t *testing.T) {
 	hostNet := hostNS(t, "net")
 
 	{
-		r := oneProbe(t, n.ok(append(append(n.flags("none"), probe), probeNetArgs...)...))
+		r := oneProbe(t, n.ok(append(append(n.flags("none"), probe), probeNetArgs()...)...))
 		if !slices.Equal(r.Dirs["/sys/class/net"], []string{"lo"}) || r.NS["net"] == hostNet {
 			t.Errorf("--net=none: interfaces %v, netns %s (host %s)", r.Dirs["/sys/class/net"], r.NS["net"], hostNet)
 		}
@@ -68,7 +70,7 @@ func TestNetworkModes(t *testing.T) {
 		}
 	}
 	{
-		r := oneProbe(t, n.ok(append(append(n.flags("host"), probe), probeNetArgs...)...))
+		r := oneProbe(t, n.ok(append(append(n.flags("host"), probe), probeNetArgs()...)...))
 		if r.NS["net"] != hostNet {
 			t.Errorf("--net=host: netns %s, host's %s", r.NS["net"], hostNet)
 		}
@@ -76,7 +78,7 @@ func TestNetworkModes(t *testing.T) {
 	for mode, subnet := range map[string]string{"default": "172.16.28.0/24", "default-restricted": "172.16.29.0/24"} {
 		func() {
 			uuidFile := t.TempDir() + "/uuid"
-			r := oneProbe(t, n.ok(append(append(n.flags(mode), "--uuid-file-save="+uuidFile, probe), probeNetArgs...)...))
+			r := oneProbe(t, n.ok(append(append(n.flags(mode), "--uuid-file-save="+uuidFile, probe), probeNetArgs()...)...))
 			uuid := strings.TrimSpace(readFile(t, uuidFile))
 			if !slices.Equal(r.Dirs["/sys/class/net"], []string{"eth0", "lo"}) {
 				t.Errorf("--net=%s: interfaces %v, want eth0 lo", mode, r.Dirs["/sys/class/net"])
@@ -119,7 +121,7 @@ func TestNetworkTwoNetworks(t *testing.T) {
 	n := newNetEnv(t)
 	n.addNet("saturn-test-ptp", map[string]any{"type": "ptp", "ipam": n.hostLocal("10.251.81.0/24")})
 	uuidFile := t.TempDir() + "/uuid"
-	r := oneProbe(t, n.ok(append(append(n.flags("default,saturn-test-ptp:IP=10.251.81.77"), "--uuid-file-save="+uuidFile, probeACI(t)), probeNetArgs...)...))
+	r := oneProbe(t, n.ok(append(append(n.flags("default,saturn-test-ptp:IP=10.251.81.77"), "--uuid-file-save="+uuidFile, probeACI(t)), probeNetArgs()...)...))
 	if !slices.Equal(r.Dirs["/sys/class/net"], []string{"eth0", "eth1", "lo"}) {
 		t.Errorf("interfaces %v, want eth0 eth1 lo", r.Dirs["/sys/class/net"])
 	}

@@ -28,9 +28,9 @@ const stage1Root = "stage1/rootfs"
 // once the networks are up.
 const readyEnv = "SATURN_NETWORK_READY_FD"
 
-// sbinDirs hold iptables and nft, which the plugins exec: stage0's PATH
-// (a user's, or a unit's) may lack them.
-var sbinDirs = [...]string{"/usr/local/sbin", "/usr/sbin", "/sbin"}
+// sbinPath holds iptables and nft, which the plugins exec: stage0's PATH
+// (a user's, or a unit's) may lack it.
+const sbinPath = "/usr/local/sbin:/usr/sbin:/sbin"
 
 // cni attaches the pod to CNI networks with package networking. run is nil
 // in the pod init and in gc, which only need InPod and Teardown.
@@ -113,7 +113,7 @@ func (cni) InPod() error {
 	defer f.Close()
 	var b [1]byte
 	if n, _ := f.Read(b[:]); n != 1 {
-		return fmt.Errorf("pod network setup failed (see stage1 init's error)")
+		return fmt.Errorf("pod network setup failed (see stage1 init's error): %w", errdefs.ErrWrongState)
 	}
 	return nil
 }
@@ -169,7 +169,7 @@ func pluginDirs() ([]string, error) {
 func setPluginPath() {
 	path := os.Getenv("PATH")
 	have := filepath.SplitList(path)
-	for _, d := range sbinDirs {
+	for _, d := range filepath.SplitList(sbinPath) {
 		if !slices.Contains(have, d) {
 			have = append(have, d)
 		}
