@@ -83,12 +83,18 @@ func writeHosts(dir string, o RunOptions) error {
 		ip, name, _ := strings.Cut(he, "=")
 		fmt.Fprintf(&b, "%s\t%s\n", ip, name)
 	}
+	return writeStage1Etc(dir, "rkt-hosts", "hosts", b.String())
+}
+
+// writeStage1Etc writes etc/name in stage1's root (its overlay's upper
+// dir), where stage1 reads what stage0 generated; what names it in errors.
+func writeStage1Etc(dir, name, what, content string) error {
 	etc := filepath.Join(pod.Stage1UpperPath(dir), "etc")
 	if err := os.MkdirAll(etc, 0o755); err != nil {
-		return fmt.Errorf("write hosts: %w", err)
+		return fmt.Errorf("write %s: %w", what, err)
 	}
-	if err := os.WriteFile(filepath.Join(etc, "rkt-hosts"), []byte(b.String()), 0o644); err != nil {
-		return fmt.Errorf("write hosts: %w", err)
+	if err := os.WriteFile(filepath.Join(etc, name), []byte(content), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", what, err)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package stage0
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -179,12 +178,5 @@ func writeResolvConf(dir string, o RunOptions) error {
 	if len(o.DNSOptions) > 0 {
 		fmt.Fprintf(&b, "options %s\n", strings.Join(o.DNSOptions, " "))
 	}
-	etc := filepath.Join(pod.Stage1UpperPath(dir), "etc")
-	if err := os.MkdirAll(etc, 0o755); err != nil {
-		return fmt.Errorf("write resolv.conf: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(etc, "rkt-resolv.conf"), []byte(b.String()), 0o644); err != nil {
-		return fmt.Errorf("write resolv.conf: %w", err)
-	}
-	return nil
+	return writeStage1Etc(dir, "rkt-resolv.conf", "resolv.conf", b.String())
 }

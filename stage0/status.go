@@ -45,6 +45,21 @@ func (s *Status) ExitCode() int {
 	return 0
 }
 
+// UnrecordedApp is the first app of an exited pod whose exit code was not
+// recorded, or "" when there is none. A stage1 that execs its app in place
+// (stage1-fly) leaves nothing behind to record it.
+func (s *Status) UnrecordedApp() string {
+	if s.State != pod.Exited && s.State != pod.ExitedGarbage {
+		return ""
+	}
+	for _, a := range s.Apps {
+		if a.ExitCode == nil {
+			return a.Name
+		}
+	}
+	return ""
+}
+
 // Status reports one pod. It reads only that pod's directory.
 func (r *Runtime) Status(ref string) (*Status, error) {
 	p, err := r.pods.Get(ref)

@@ -70,19 +70,7 @@ func TestFlyEnter(t *testing.T) {
 	app := readProbe(t, waitFile(t, filepath.Join(outDir, "app.json")))
 	marker := "entered-" + p.uuid
 	in := oneProbe(t, e.ok("enter", p.uuid, "/bin/probe", "--write=/tmp/"+marker+"=yes"))
-	for _, ns := range []string{"mnt", "pid", "net", "ipc", "uts"} {
-		if in.NS[ns] != app.NS[ns] {
-			t.Errorf("enter's %s namespace %s, the app's %s", ns, in.NS[ns], app.NS[ns])
-		}
-	}
-	if in.UID != 1234 || in.GID != 2345 {
-		t.Errorf("enter runs as %d:%d, the app as 1234:2345", in.UID, in.GID)
-	}
-	for _, k := range []string{"CapBnd", "CapEff", "CapPrm", "NoNewPrivs", "Seccomp"} {
-		if in.Status[k] != app.Status[k] {
-			t.Errorf("%s: enter %s, app %s", k, in.Status[k], app.Status[k])
-		}
-	}
+	enteredLikeApp(t, in, app, []string{"mnt", "pid", "net", "ipc", "uts"}, []string{"CapBnd", "CapEff", "CapPrm", "NoNewPrivs", "Seccomp"})
 	// The second enter finds the first one's file in the app's own /tmp,
 	// not in the host's.
 	again := oneProbe(t, e.ok("enter", p.uuid, "probe", "--read=/tmp/"+marker))
@@ -92,11 +80,7 @@ func TestFlyEnter(t *testing.T) {
 	if _, err := os.Stat("/tmp/" + marker); err == nil {
 		t.Errorf("enter wrote to the host's /tmp")
 	}
-	if r := e.run("enter", p.uuid, "/bin/sh", "-c", "exit 5"); r.code != 5 {
-		t.Errorf("enter exit %d, want 5: %s", r.code, r.stderr)
-	}
-	e.ok("stop", p.uuid)
-	p.wait(t, 15*time.Second)
+	e.enterExitThenStop(t, p)
 }
 
 // After SIGKILL of the app (which is the pod) the pod is exited; gc and rm

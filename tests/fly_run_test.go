@@ -163,6 +163,11 @@ func TestFlyExitCode(t *testing.T) {
 	if st.State != "exited" || len(st.Apps) != 1 || st.Apps[0].State != "unknown" || st.Apps[0].ExitCode != nil {
 		t.Errorf("status after exit: %+v", st)
 	}
+	// --wait cannot give the app's code, and says so rather than exit 0.
+	w := e.run("status", "--wait", strings.TrimSpace(string(uuid)))
+	if w.code != 254 || !strings.Contains(w.stderr, "exit code was not recorded") || strings.Count(strings.TrimSpace(w.stderr), "\n") != 0 {
+		t.Errorf("status --wait: exit %d, want 254 and one line on stderr: %q", w.code, w.stderr)
+	}
 	r := e.run("run", flyFlag(t), probeACI(t), "--exec=/no/such/binary")
 	if r.code != 254 || !strings.Contains(r.stderr, "/no/such/binary") {
 		t.Errorf("missing exec: exit %d: %s", r.code, r.stderr)

@@ -78,12 +78,7 @@ func TestStage1Stop(t *testing.T) {
 	e.waitRunning(p)
 	e.ok("stop", p.uuid)
 	res := p.wait(t, 15*time.Second)
-	if res.code != 143 {
-		t.Errorf("stopped pod exit %d, want 143\n%s", res.code, res.stderr)
-	}
-	if c := e.appExitCode(p.uuid, "probe-custom"); c != "143" {
-		t.Errorf("recorded %q", c)
-	}
+	e.podExited(t, p, res, "probe-custom", 143)
 	if b, _ := os.ReadFile(filepath.Join(outDir, "post")); string(b) != "stopped\n" {
 		t.Errorf("post-stop after stop: %q", b)
 	}
@@ -97,12 +92,7 @@ func TestStage1SigtermToStage1Init(t *testing.T) {
 	p := e.background(stage1Flag(), "--net=none", probeACI(t), "--", "--sleep=60s", "--quiet", "---")
 	e.waitRunning(p)
 	p.cmd.Process.Signal(syscall.SIGTERM)
-	if res := p.wait(t, 15*time.Second); res.code != 143 {
-		t.Errorf("pod exit %d, want 143\n%s", res.code, res.stderr)
-	}
-	if c := e.appExitCode(p.uuid, "probe"); c != "143" {
-		t.Errorf("recorded %q", c)
-	}
+	e.podExited(t, p, p.wait(t, 15*time.Second), "probe", 143)
 }
 
 // --force kills at once, even an app that ignores SIGTERM.
@@ -117,12 +107,7 @@ func TestStage1StopForce(t *testing.T) {
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("stop --force took %v", d)
 	}
-	if res.code != 137 {
-		t.Errorf("pod exit %d, want 137\n%s", res.code, res.stderr)
-	}
-	if c := e.appExitCode(p.uuid, "probe"); c != "137" {
-		t.Errorf("recorded %q", c)
-	}
+	e.podExited(t, p, res, "probe", 137)
 }
 
 // enter runs a command in the app's namespaces, root, cgroup and user.
@@ -137,31 +122,15 @@ func TestStage1Enter(t *testing.T) {
 	app := readProbe(t, waitFile(t, filepath.Join(outDir, "app.json")))
 	out := e.ok("enter", p.uuid, "/bin/probe", "--write=/tmp/entered=yes")
 	in := oneProbe(t, out)
-	for _, ns := range []string{"pid", "mnt", "uts", "ipc", "net", "cgroup"} {
-		if in.NS[ns] != app.NS[ns] {
-			t.Errorf("enter is not in the app's %s namespace: %s vs %s", ns, in.NS[ns], app.NS[ns])
-		}
-	}
-	if in.UID != 1234 || in.GID != 2345 {
-		t.Errorf("enter runs as %d:%d, the app as 1234:2345", in.UID, in.GID)
-	}
+	enteredLikeApp(t, in, app, []string{"pid", "mnt", "uts", "ipc", "net", "cgroup"}, []string{"CapBnd", "CapEff", "CapPrm", "CapInh", "CapAmb", "NoNewPrivs", "Seccomp"})
 	if strings.Join(in.Cgroup, ";") != strings.Join(app.Cgroup, ";") {
 		t.Errorf("cgroups differ:\nenter %v\napp   %v", in.Cgroup, app.Cgroup)
-	}
-	for _, k := range []string{"CapBnd", "CapEff", "CapPrm", "CapInh", "CapAmb", "NoNewPrivs", "Seccomp"} {
-		if in.Status[k] != app.Status[k] {
-			t.Errorf("%s: enter %s, app %s", k, in.Status[k], app.Status[k])
-		}
 	}
 	if in.Pid1 != "saturn-pod-init" {
 		t.Errorf("enter sees PID 1 %q", in.Pid1)
 	}
 	// The command's exit code is enter's.
-	if r := e.run("enter", p.uuid, "/bin/sh", "-c", "exit 5"); r.code != 5 {
-		t.Errorf("enter exit %d, want 5: %s", r.code, r.stderr)
-	}
-	e.ok("stop", p.uuid)
-	p.wait(t, 15*time.Second)
+	e.enterExitThenStop(t, p)
 }
 
 // gc after kill -9 of stage1 init: the pod's processes die with it, and gc

@@ -19,19 +19,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/saturnpod/saturn/bench/internal/benchutil"
 )
 
 func main() {
-	saturn := flag.String("saturn", "bin/saturn", "saturn binary")
+	f := benchutil.AddFlags(20)
 	stage1 := flag.String("stage1", "bin/stage1.aci", "stage1 image")
-	busybox := flag.String("busybox", "/bin/busybox", "static busybox for the app's root filesystem")
-	n := flag.Int("n", 20, "runs of each variant")
 	pods := flag.Int("pods", 4, "pods running at once for the memory measure")
 	flag.Parse()
-	if err := run(*saturn, *stage1, *busybox, *n, *pods); err != nil {
-		fmt.Fprintln(os.Stderr, "bench isolation:", err)
-		os.Exit(1)
-	}
+	benchutil.Exit("bench isolation", run(f.Saturn, *stage1, f.Busybox, f.N, *pods))
 }
 
 func run(saturn, stage1, busybox string, n, pods int) error {
@@ -41,21 +38,20 @@ func run(saturn, stage1, busybox string, n, pods int) error {
 	}
 	defer os.RemoveAll(dir)
 	rootfs := filepath.Join(dir, "rootfs")
-	if err := makeRootfs(rootfs, busybox); err != nil {
+	if err := benchutil.MakeRootfs(rootfs, busybox, "true", "sleep"); err != nil {
 		return err
 	}
 	aci := filepath.Join(dir, "app.aci")
-	if err := sh(saturn, "image", "build", rootfs, aci, "--name", "saturn.io/bench/isolation",
-		"--label", "os=linux", "--label", "arch=amd64", "--exec", "/bin/true"); err != nil {
+	if err := benchutil.BuildImage(saturn, rootfs, aci, "saturn.io/bench/isolation", "/bin/true"); err != nil {
 		return err
 	}
 	data := filepath.Join(dir, "data")
 	base := []string{"--dir", data, "run", "--stage1-path=" + stage1, "--net=none"}
 	// The first run imports the images; it is not timed.
-	if err := sh(saturn, append(base, aci)...); err != nil {
+	if err := benchutil.Sh(saturn, append(base, aci)...); err != nil {
 		return err
 	}
-	defer sh(saturn, "--dir", data, "gc", "--grace-period=0s")
+	defer benchutil.Sh(saturn, "--dir", data, "gc", "--grace-period=0s")
 	if err := timeStarts(saturn, base, n); err != nil {
 		return err
 	}
@@ -66,31 +62,26 @@ func timeStarts(saturn string, base []string, n int) error {
 	variants := []struct {
 		name  string
 		flags []string
-		times []time.Duration
 	}{
 		{name: "isolated"},
 		{name: "insecure", flags: []string{"--insecure-options=capabilities,paths,seccomp"}},
 	}
-	for i := range n {
-		for k := range variants {
-			v := &variants[(i+k)%len(variants)]
-			args := append(append(slices.Clone(base), v.flags...), "saturn.io/bench/isolation")
-			start := time.Now()
-			if out, err := exec.Command(saturn, args...).CombinedOutput(); err != nil {
-				return fmt.Errorf("%s: %v\n%s", v.name, err, out)
-			}
-			v.times = append(v.times, time.Since(start))
-		}
+	var cs []*benchutil.Contender
+	for _, v := range variants {
+		args := append(append(slices.Clone(base), v.flags...), "saturn.io/bench/isolation")
+		cs = append(cs, &benchutil.Contender{Name: v.name, Cmd: benchutil.Argv(append([]string{saturn}, args...)...)})
+	}
+	if err := benchutil.Interleave(cs, n, true); err != nil {
+		return err
 	}
 	fmt.Printf("pod start to exit of /bin/true, %d runs each, interleaved (median, min):\n", n)
 	med := map[string]time.Duration{}
-	for _, v := range variants {
-		slices.Sort(v.times)
-		med[v.name] = v.times[len(v.times)/2]
-		fmt.Printf("  %-9s %8.2f ms  %8.2f ms  %s\n", v.name, ms(med[v.name]), ms(v.times[0]), strings.Join(v.flags, " "))
+	for k, v := range variants {
+		med[v.name] = benchutil.Median(cs[k].Times)
+		fmt.Printf("  %-9s %8.2f ms  %8.2f ms  %s\n", v.name, benchutil.Ms(med[v.name]), benchutil.Ms(benchutil.Min(cs[k].Times)), strings.Join(v.flags, " "))
 	}
 	d := med["isolated"] - med["insecure"]
-	fmt.Printf("  isolation costs %.2f ms (%.1f%%) of a pod start\n", ms(d), 100*float64(d)/float64(med["insecure"]))
+	fmt.Printf("  isolation costs %.2f ms (%.1f%%) of a pod start\n", benchutil.Ms(d), 100*float64(d)/float64(med["insecure"]))
 	return nil
 }
 
@@ -188,33 +179,4 @@ func waitFile(p string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s did not appear", p)
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// makeRootfs is busybox, /bin/true and /bin/sleep.
-func makeRootfs(rootfs, busybox string) error {
-	if err := os.MkdirAll(filepath.Join(rootfs, "bin"), 0o755); err != nil {
-		return err
-	}
-	b, err := os.ReadFile(busybox)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(rootfs, "bin/busybox"), b, 0o755); err != nil {
-		return err
-	}
-	for _, l := range []string{"true", "sleep"} {
-		if err := os.Symlink("busybox", filepath.Join(rootfs, "bin", l)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func sh(name string, args ...string) error {
-	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
-		return fmt.Errorf("%s %v: %v\n%s", name, args, err, out)
-	}
-	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/saturnpod/saturn/bench/internal/benchutil"
 )
 
 // e2e times `saturn run` end to end with --net=none and --net=default,
@@ -40,10 +42,10 @@ func e2e(saturn, stage1, image string, n int) error {
 	fmt.Printf("\nsaturn run, %d runs each, interleaved (median ms)\n", n)
 	fmt.Printf("%-10s %8s %8s\n", "--net", "start", "total")
 	for _, mode := range modes {
-		fmt.Printf("%-10s %8.1f %8.1f\n", mode, ms(median(start[mode])), ms(median(total[mode])))
+		fmt.Printf("%-10s %8.1f %8.1f\n", mode, benchutil.Ms(benchutil.Median(start[mode])), benchutil.Ms(benchutil.Median(total[mode])))
 	}
 	fmt.Printf("--net=default adds %.1f ms to the start of `saturn run` over --net=none (goal < 25 ms), %.1f ms to the whole run\n",
-		ms(median(start["default"])-median(start["none"])), ms(median(total["default"])-median(total["none"])))
+		benchutil.Ms(benchutil.Median(start["default"])-benchutil.Median(start["none"])), benchutil.Ms(benchutil.Median(total["default"])-benchutil.Median(total["none"])))
 	return nil
 }
 

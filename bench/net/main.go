@@ -12,12 +12,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/networking"
+
+	"github.com/saturnpod/saturn/bench/internal/benchutil"
 )
 
 const (
@@ -41,10 +42,7 @@ func main() {
 	if fwdErr == nil {
 		os.WriteFile(ipForward, fwd, 0o644)
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench-net:", err)
-		os.Exit(1)
-	}
+	benchutil.Exit("bench-net", err)
 }
 
 func run(plugins string, n int) error {
@@ -86,12 +84,12 @@ func run(plugins string, n int) error {
 			}
 			setups, teardowns = append(setups, s), append(teardowns, t)
 		}
-		s, t := median(setups), median(teardowns)
-		fmt.Printf("%-10s %8.1f %8.1f %8.1f\n", mode, ms(s), ms(t), ms(s+t))
+		s, t := benchutil.Median(setups), benchutil.Median(teardowns)
+		fmt.Printf("%-10s %8.1f %8.1f %8.1f\n", mode, benchutil.Ms(s), benchutil.Ms(t), benchutil.Ms(s+t))
 		if mode == networking.NetNone {
 			base = s
 		} else {
-			fmt.Printf("--net=default adds %.1f ms to pod start over --net=none (goal < 25 ms)\n", ms(s-base))
+			fmt.Printf("--net=default adds %.1f ms to pod start over --net=none (goal < 25 ms)\n", benchutil.Ms(s-base))
 		}
 	}
 	return nil
@@ -111,10 +109,3 @@ func once(o networking.Options) (setup, teardown time.Duration, err error) {
 	err = networking.Release(ctx, o.PodDir, o.PluginDirs)
 	return setup, time.Since(start), err
 }
-
-func median(ds []time.Duration) time.Duration {
-	slices.Sort(ds)
-	return ds[len(ds)/2]
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

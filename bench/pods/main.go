@@ -9,10 +9,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
-	"sort"
 	"time"
 
+	"github.com/saturnpod/saturn/bench/internal/benchutil"
 	"github.com/saturnpod/saturn/stage0"
 	"github.com/saturnpod/saturn/stage0/pod"
 )
@@ -25,10 +24,7 @@ func main() {
 	runs := flag.Int("runs", 30, "timed runs per figure")
 	keep := flag.Bool("keep", false, "keep the data dir with the pods, for profiling")
 	flag.Parse()
-	if err := bench(*saturn, *stage1, *image, *pods, *runs, *keep); err != nil {
-		fmt.Fprintln(os.Stderr, "bench/pods:", err)
-		os.Exit(1)
-	}
+	benchutil.Exit("bench/pods", bench(*saturn, *stage1, *image, *pods, *runs, *keep))
 }
 
 func bench(saturn, stage1, image string, n, runs int, keep bool) error {
@@ -69,13 +65,13 @@ func bench(saturn, stage1, image string, n, runs int, keep bool) error {
 	listJSON := timeCmd(runs, saturn, "--dir="+dir, "list", "--format=json")
 	fmt.Printf("%-36s %10s %10s\n", "", "median", "p90")
 	report := func(name string, d []time.Duration) {
-		fmt.Printf("%-36s %10v %10v\n", name, d[len(d)/2], d[len(d)*9/10])
+		fmt.Printf("%-36s %10v %10v\n", name, benchutil.Median(d), benchutil.Percentile(d, 90))
 	}
 	report("saturn status, 1 pod on disk", status1)
 	report(fmt.Sprintf("saturn status, %d pods on disk", n), statusN)
 	report(fmt.Sprintf("saturn list, %d pods", n), list)
 	report(fmt.Sprintf("saturn list --format=json, %d pods", n), listJSON)
-	if list[len(list)/2] > 100*time.Millisecond {
+	if benchutil.Median(list) > 100*time.Millisecond {
 		fmt.Println("GOAL MISSED: saturn list with 1000 pods over 100 ms")
 	}
 	return nil
@@ -95,18 +91,12 @@ func exitPod(r *stage0.Runtime, uuid string) error {
 	return p.Transition(pod.DirRun)
 }
 
-// timeCmd runs a command runs times and returns the sorted wall times.
+// timeCmd runs a command runs times and returns the wall times; a failure
+// ends the bench.
 func timeCmd(runs int, name string, args ...string) []time.Duration {
-	var ds []time.Duration
-	for range runs {
-		c := exec.Command(name, args...)
-		start := time.Now()
-		if out, err := c.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "%s %v: %v\n%s", name, args, err, out)
-			os.Exit(1)
-		}
-		ds = append(ds, time.Since(start))
+	c := &benchutil.Contender{Name: name, Cmd: benchutil.Argv(append([]string{name}, args...)...)}
+	if err := benchutil.Interleave([]*benchutil.Contender{c}, runs, false); err != nil {
+		benchutil.Exit("bench/pods", fmt.Errorf("%v: %w", args, err))
 	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	return ds
+	return c.Times
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"os/exec"
 	"path/filepath"
+
+	"github.com/saturnpod/saturn/bench/internal/benchutil"
 )
 
 // baseContenders time another saturn binary (-base: say, a build of the
@@ -12,14 +14,14 @@ import (
 func baseContenders(base, saturn, data, stub, stubApp string) ([]*contender, error) {
 	stage1 := "--stage1-path=" + filepath.Join(filepath.Dir(saturn), "stage1.aci")
 	// Untimed: imports the stage1 image under the base's import cache.
-	if err := sh(base, "--dir", data, "run", "--net=none", stage1, "saturn.io/bench/true"); err != nil {
+	if err := benchutil.Sh(base, "--dir", data, "run", "--net=none", stage1, "saturn.io/bench/true"); err != nil {
 		return nil, err
 	}
-	rts := []*contender{{name: "base", cmd: func(int) *exec.Cmd {
+	rts := []*contender{{Name: "base", Cmd: func(int) *exec.Cmd {
 		return exec.Command(base, "--dir", data, "run", "--net=none", stage1, "saturn.io/bench/true")
 	}}}
 	if stub != "" && stubApp != "" {
-		rts = append(rts, &contender{name: "base0", cmd: func(int) *exec.Cmd {
+		rts = append(rts, &contender{Name: "base0", Cmd: func(int) *exec.Cmd {
 			return exec.Command(base, "--dir", data, "run", "--net=none", "--stage1-path="+stub, "saturn.test/stub-app")
 		}})
 	}

@@ -15,31 +15,23 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"syscall"
 	"time"
+
+	"github.com/saturnpod/saturn/bench/internal/benchutil"
 )
 
 func main() {
-	saturn := flag.String("saturn", "bin/saturn", "saturn binary")
-	busybox := flag.String("busybox", "/bin/busybox", "static busybox for the root filesystem")
+	f := benchutil.AddFlags(30)
 	stub := flag.String("stub", "", "a stage1 that runs nothing (tests/stage1-stub): times stage0's share")
 	stubApp := flag.String("stub-app", "", "the app image the stub stage1 wants (saturn.test/stub-app)")
 	base := flag.String("base", "", "another saturn binary to time alongside (base, base0), e.g. the previous commit's")
-	n := flag.Int("n", 30, "runs of each runtime")
 	flag.Parse()
 	runtime.LockOSThread() // see hideUnifiedCgroup
-	if err := run(*saturn, *base, *busybox, *stub, *stubApp, *n); err != nil {
-		fmt.Fprintln(os.Stderr, "bench run:", err)
-		os.Exit(1)
-	}
+	benchutil.Exit("bench run", run(f.Saturn, *base, f.Busybox, *stub, *stubApp, f.N))
 }
 
-type contender struct {
-	name  string
-	cmd   func(i int) *exec.Cmd
-	times []time.Duration
-}
+type contender = benchutil.Contender
 
 func run(saturn, base, busybox, stub, stubApp string, n int) error {
 	dir, err := os.MkdirTemp("", "saturn-bench-")
@@ -49,27 +41,27 @@ func run(saturn, base, busybox, stub, stubApp string, n int) error {
 	defer os.RemoveAll(dir)
 	bundle := filepath.Join(dir, "bundle")
 	rootfs := filepath.Join(bundle, "rootfs")
-	if err := makeRootfs(rootfs, busybox); err != nil {
+	if err := benchutil.MakeRootfs(rootfs, busybox); err != nil {
 		return err
 	}
 	aci := filepath.Join(dir, "true.aci")
 	data := filepath.Join(dir, "data")
-	if err := sh(saturn, "image", "build", rootfs, aci, "--name", "saturn.io/bench/true", "--label", "os=linux", "--label", "arch=amd64", "--exec", "/bin/true"); err != nil {
+	if err := benchutil.BuildImage(saturn, rootfs, aci, "saturn.io/bench/true", "/bin/true"); err != nil {
 		return err
 	}
 	// The first run imports the images; it is not timed.
-	if err := sh(saturn, "--dir", data, "run", "--net=none", aci); err != nil {
+	if err := benchutil.Sh(saturn, "--dir", data, "run", "--net=none", aci); err != nil {
 		return err
 	}
-	defer sh(saturn, "--dir", data, "gc", "--grace-period=0s")
-	rts := []*contender{{name: "saturn", cmd: func(int) *exec.Cmd {
+	defer benchutil.Sh(saturn, "--dir", data, "gc", "--grace-period=0s")
+	rts := []*contender{{Name: "saturn", Cmd: func(int) *exec.Cmd {
 		return exec.Command(saturn, "--dir", data, "run", "--net=none", "saturn.io/bench/true")
 	}}}
 	if stub != "" && stubApp != "" {
-		if err := sh(saturn, "--dir", data, "run", "--net=none", "--stage1-path="+stub, stubApp); err != nil {
+		if err := benchutil.Sh(saturn, "--dir", data, "run", "--net=none", "--stage1-path="+stub, stubApp); err != nil {
 			return err
 		}
-		rts = append(rts, &contender{name: "stage0", cmd: func(int) *exec.Cmd {
+		rts = append(rts, &contender{Name: "stage0", Cmd: func(int) *exec.Cmd {
 			return exec.Command(saturn, "--dir", data, "run", "--net=none", "--stage1-path="+stub, "saturn.test/stub-app")
 		}})
 	}
@@ -86,7 +78,7 @@ func run(saturn, base, busybox, stub, stubApp string, n int) error {
 			continue
 		}
 		args := []string{"run", "--bundle", bundle}
-		rts = append(rts, &contender{name: oci, cmd: func(i int) *exec.Cmd {
+		rts = append(rts, &contender{Name: oci, Cmd: func(i int) *exec.Cmd {
 			return exec.Command(oci, append(args, fmt.Sprintf("saturn-bench-%d-%s-%d", os.Getpid(), oci, i))...)
 		}})
 	}
@@ -101,18 +93,10 @@ func run(saturn, base, busybox, stub, stubApp string, n int) error {
 	// runtime waits for a journal commit first (saturn fsyncs once per pod
 	// start; on ext4 a commit may wait for other files' data).
 	syscall.Sync()
-	for i := 0; i < n; i++ {
-		// Rotate the order: a runtime right after another one that moved a
-		// process between cgroups finds the kernel's cgroup lock warm.
-		for k := range rts {
-			rt := rts[(i+k)%len(rts)]
-			c := rt.cmd(i)
-			start := time.Now()
-			if out, err := c.CombinedOutput(); err != nil {
-				return fmt.Errorf("%s: %v\n%s", rt.name, err, out)
-			}
-			rt.times = append(rt.times, time.Since(start))
-		}
+	// Rotate the order: a runtime right after another one that moved a
+	// process between cgroups finds the kernel's cgroup lock warm.
+	if err := benchutil.Interleave(rts, n, true); err != nil {
+		return err
 	}
 	report(rts, n)
 	return nil
@@ -122,12 +106,11 @@ func report(rts []*contender, n int) {
 	fmt.Printf("start to exit of /bin/true, %d runs each, interleaved (median, min):\n", n)
 	med := map[string]time.Duration{}
 	for _, rt := range rts {
-		slices.Sort(rt.times)
-		med[rt.name] = rt.times[len(rt.times)/2]
-		fmt.Printf("  %-7s %8.2f ms  %8.2f ms\n", rt.name, ms(med[rt.name]), ms(rt.times[0]))
+		med[rt.Name] = benchutil.Median(rt.Times)
+		fmt.Printf("  %-7s %8.2f ms  %8.2f ms\n", rt.Name, benchutil.Ms(med[rt.Name]), benchutil.Ms(benchutil.Min(rt.Times)))
 	}
 	for _, rt := range rts[1:] {
-		switch rt.name {
+		switch rt.Name {
 		case "stage0":
 			fmt.Printf("  stage0 (saturn with a stage1 that runs nothing) is %.0f%% of saturn's time\n", 100*float64(med["stage0"])/float64(med["saturn"]))
 			continue
@@ -135,7 +118,7 @@ func report(rts []*contender, n int) {
 			fmt.Printf("  stage0 / base0 = %.2f\n", float64(med["stage0"])/float64(med["base0"]))
 			continue
 		}
-		fmt.Printf("  saturn / %s = %.2f\n", rt.name, float64(med["saturn"])/float64(med[rt.name]))
+		fmt.Printf("  saturn / %s = %.2f\n", rt.Name, float64(med["saturn"])/float64(med[rt.Name]))
 	}
 }
 
@@ -158,23 +141,6 @@ func hideUnifiedCgroup() error {
 	}
 	fmt.Println("(hybrid cgroups: the runtimes run without the cgroup2 tree, which crun refuses)")
 	return syscall.Unmount(unified, syscall.MNT_DETACH)
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// makeRootfs is busybox and /bin/true.
-func makeRootfs(rootfs, busybox string) error {
-	if err := os.MkdirAll(filepath.Join(rootfs, "bin"), 0o755); err != nil {
-		return err
-	}
-	b, err := os.ReadFile(busybox)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(rootfs, "bin/busybox"), b, 0o755); err != nil {
-		return err
-	}
-	return os.Symlink("busybox", filepath.Join(rootfs, "bin/true"))
 }
 
 // ociConfig writes `runc spec`'s default config, running /bin/true without
@@ -202,11 +168,4 @@ func ociConfig(bundle string) error {
 		return err
 	}
 	return os.WriteFile(p, b, 0o644)
-}
-
-func sh(name string, args ...string) error {
-	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
-		return fmt.Errorf("%s %v: %v\n%s", name, args, err, out)
-	}
-	return nil
 }

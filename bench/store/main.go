@@ -11,10 +11,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
+	"github.com/saturnpod/saturn/bench/internal/benchutil"
 	"github.com/saturnpod/saturn/store/aci"
 )
 
@@ -25,10 +25,7 @@ func main() {
 	size := flag.Int64("size", 200<<20, "total bytes of file data")
 	runs := flag.Int("runs", 3, "runs of each side; the median is reported")
 	flag.Parse()
-	if err := run(*saturn, *work, *files, *size, *runs); err != nil {
-		fmt.Fprintln(os.Stderr, "store-bench:", err)
-		os.Exit(1)
-	}
+	benchutil.Exit("store-bench", run(*saturn, *work, *files, *size, *runs))
 }
 
 func run(saturn, work string, files int, size int64, runs int) error {
@@ -113,7 +110,7 @@ func run(saturn, work string, files int, size int64, runs int) error {
 		fmt.Printf("run %d: saturn %v, sha512sum+tar %v, sha512sum+tar+sync %v\n", i+1,
 			ours[i].Round(time.Millisecond), theirs[i].Round(time.Millisecond), d.Round(time.Millisecond))
 	}
-	o, t, ds := median(ours), median(theirs), median(durable)
+	o, t, ds := benchutil.Median(ours), benchutil.Median(theirs), benchutil.Median(durable)
 	fmt.Printf("saturn fetch + render:        %v\n", o.Round(time.Millisecond))
 	fmt.Printf("sha512sum + tar -x:           %v\n", t.Round(time.Millisecond))
 	fmt.Printf("sha512sum + tar -x + sync -f: %v\n", ds.Round(time.Millisecond))
@@ -126,12 +123,6 @@ func timed(f func() error) (time.Duration, error) {
 	start := time.Now()
 	err := f()
 	return time.Since(start), err
-}
-
-func median(d []time.Duration) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[len(s)/2]
 }
 
 // generate writes files pseudo-random files totalling about size bytes in

@@ -45,20 +45,19 @@ func appFlagSet(a *stage0.App) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("app", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.SetInterspersed(false)
-	fs.StringVar(&a.Exec, "exec", "", "")
-	fs.StringVar(&a.Name, "name", "", "")
-	fs.StringVar(&a.User, "user", "", "")
-	fs.StringVar(&a.Group, "group", "", "")
-	fs.StringVar(&a.WorkingDir, "working-dir", "", "")
-	fs.StringArrayVar(&a.Environment, "environment", nil, "")
-	fs.StringArrayVar(&a.Mounts, "mount", nil, "")
+	for name, p := range map[string]*string{
+		"exec": &a.Exec, "name": &a.Name, "user": &a.User, "group": &a.Group,
+		"working-dir": &a.WorkingDir, "memory": &a.Memory, "cpu": &a.CPU,
+		"caps-retain": &a.CapsRetain, "caps-remove": &a.CapsRemove, "seccomp": &a.Seccomp,
+	} {
+		fs.StringVar(p, name, "", "")
+	}
+	for name, p := range map[string]*[]string{
+		"environment": &a.Environment, "mount": &a.Mounts, "annotation": &a.Annotations,
+	} {
+		fs.StringArrayVar(p, name, nil, "")
+	}
 	fs.BoolVar(&a.ReadOnlyRootFS, "readonly-rootfs", false, "")
-	fs.StringVar(&a.Memory, "memory", "", "")
-	fs.StringVar(&a.CPU, "cpu", "", "")
-	fs.StringVar(&a.CapsRetain, "caps-retain", "", "")
-	fs.StringVar(&a.CapsRemove, "caps-remove", "", "")
-	fs.StringVar(&a.Seccomp, "seccomp", "", "")
-	fs.StringArrayVar(&a.Annotations, "annotation", nil, "")
 	return fs
 }
 

@@ -5,14 +5,15 @@ import (
 )
 
 func newEnterCmd(g *globalOptions) *cobra.Command {
-	var app, uuidFile string
+	var pa podArgs
+	var app string
 	cmd := &cobra.Command{
 		Use:   "enter [--app=NAME] UUID [CMD [ARGS...]]",
 		Short: "Run a command (default /bin/sh) in an app of a running pod",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var ref string
-			if uuidFile != "" {
-				refs, err := podRefs(nil, uuidFile)
+			if pa.uuidFile != "" {
+				refs, err := podRefs(nil, pa.uuidFile)
 				if err != nil {
 					return err
 				}
@@ -31,6 +32,6 @@ func newEnterCmd(g *globalOptions) *cobra.Command {
 	}
 	cmd.Flags().SetInterspersed(false)
 	cmd.Flags().StringVar(&app, "app", "", "the app to enter (needed when the pod has several)")
-	cmd.Flags().StringVar(&uuidFile, "uuid-file", "", "read the pod UUID from this file")
+	pa.add(cmd.Flags())
 	return cmd
 }

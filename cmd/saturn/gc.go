@@ -25,12 +25,8 @@ func newGCCmd(g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for _, u := range res.Marked {
-				fmt.Fprintf(cmd.OutOrStdout(), "marked %s as garbage\n", u)
-			}
-			for _, u := range res.Removed {
-				fmt.Fprintf(cmd.OutOrStdout(), "removed %s\n", u)
-			}
+			printEach(cmd.OutOrStdout(), "marked %s as garbage\n", res.Marked)
+			printEach(cmd.OutOrStdout(), "removed %s\n", res.Removed)
 			for _, f := range res.Failures {
 				fmt.Fprintf(os.Stderr, "saturn: gc: pod %s: %s\n", f.UUID, oneLine(f.Err.Error()))
 			}

@@ -52,12 +52,8 @@ func newImageGCCmd(g *globalOptions) *cobra.Command {
 				return err
 			}
 			res, err := s.GC(grace, treesInUse(g.dir))
-			for _, id := range res.Images {
-				fmt.Fprintln(cmd.OutOrStdout(), "removed image", id)
-			}
-			for _, id := range res.Trees {
-				fmt.Fprintln(cmd.OutOrStdout(), "removed tree", id)
-			}
+			printEach(cmd.OutOrStdout(), "removed image %s\n", res.Images)
+			printEach(cmd.OutOrStdout(), "removed tree %s\n", res.Trees)
 			return err
 		},
 	}

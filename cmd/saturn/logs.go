@@ -11,7 +11,8 @@ import (
 )
 
 func newLogsCmd(g *globalOptions) *cobra.Command {
-	var uuidFile, app string
+	var pa podArgs
+	var app string
 	var follow bool
 	var tail int
 	cmd := &cobra.Command{
@@ -22,11 +23,7 @@ func newLogsCmd(g *globalOptions) *cobra.Command {
 			"to stderr; with several apps each line starts with the app's name.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			refs, err := podRefs(args, uuidFile)
-			if err != nil {
-				return err
-			}
-			r, err := g.stage0()
+			refs, r, err := pa.open(g, args)
 			if err != nil {
 				return err
 			}
@@ -38,7 +35,7 @@ func newLogsCmd(g *globalOptions) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&uuidFile, "uuid-file", "", "read the pod UUID from this file")
+	pa.add(cmd.Flags())
 	cmd.Flags().StringVar(&app, "app", "", "show only this app's output")
 	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing new output until the pod exits")
 	cmd.Flags().IntVar(&tail, "tail", -1, "show only the last N lines (-1: all)")

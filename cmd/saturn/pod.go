@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/saturnpod/saturn/stage0"
 )
@@ -23,6 +24,27 @@ func addPodCommands(root *cobra.Command, g *globalOptions) {
 // stage0 opens the stage0 runtime on the --dir data dir.
 func (g *globalOptions) stage0() (*stage0.Runtime, error) {
 	return stage0.New(stage0.Config{DataDir: g.dir, Logger: g.logger(), Debug: g.debug})
+}
+
+// podArgs is --uuid-file, which the commands that name pods share.
+type podArgs struct{ uuidFile string }
+
+func (p *podArgs) add(fs *pflag.FlagSet) {
+	fs.StringVar(&p.uuidFile, "uuid-file", "", "read the pod UUID from this file")
+}
+
+// open returns the pods a command acts on (see podRefs) and the stage0
+// runtime.
+func (p *podArgs) open(g *globalOptions, args []string) ([]string, *stage0.Runtime, error) {
+	refs, err := podRefs(args, p.uuidFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := g.stage0()
+	if err != nil {
+		return nil, nil, err
+	}
+	return refs, r, nil
 }
 
 // podRefs returns the pods a command acts on: its arguments, or the UUID

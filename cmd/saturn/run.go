@@ -42,6 +42,16 @@ func (f *prepareFlags) options(args []string) (stage0.PrepareOptions, error) {
 	return o, nil
 }
 
+// open returns the prepare options (see options) and the stage0 runtime.
+func (f *prepareFlags) open(g *globalOptions, args []string) (stage0.PrepareOptions, *stage0.Runtime, error) {
+	po, err := f.options(args)
+	if err != nil {
+		return po, nil, err
+	}
+	r, err := g.stage0()
+	return po, r, err
+}
+
 // runFlags are the stage1 run flags, shared by run and run-prepared.
 type runFlags struct {
 	o        stage0.RunOptions
@@ -94,15 +104,11 @@ func newRunCmd(g *globalOptions) *cobra.Command {
 		Short: "Run a pod of one or more images; exits with the pod's exit code",
 		Long:  "Run a pod. IMAGE is an image ID, a name in the store, or an ACI file.\n" + appFlagsHelp,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			po, err := pf.options(args)
-			if err != nil {
-				return err
-			}
 			ro, err := rf.options()
 			if err != nil {
 				return err
 			}
-			r, err := g.stage0()
+			po, r, err := pf.open(g, args)
 			if err != nil {
 				return err
 			}
@@ -123,11 +129,7 @@ func newPrepareCmd(g *globalOptions) *cobra.Command {
 		Short: "Prepare a pod to run later with run-prepared; prints its UUID",
 		Long:  "Prepare a pod. IMAGE is an image ID, a name in the store, or an ACI file.\n" + appFlagsHelp,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			po, err := pf.options(args)
-			if err != nil {
-				return err
-			}
-			r, err := g.stage0()
+			po, r, err := pf.open(g, args)
 			if err != nil {
 				return err
 			}
@@ -148,21 +150,17 @@ func newPrepareCmd(g *globalOptions) *cobra.Command {
 
 func newRunPreparedCmd(g *globalOptions) *cobra.Command {
 	var rf runFlags
-	var uuidFile string
+	var pa podArgs
 	cmd := &cobra.Command{
 		Use:   "run-prepared [flags] UUID",
 		Short: "Run a prepared pod; exits with the pod's exit code",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			refs, err := podRefs(args, uuidFile)
-			if err != nil {
-				return err
-			}
 			ro, err := rf.options()
 			if err != nil {
 				return err
 			}
-			r, err := g.stage0()
+			refs, r, err := pa.open(g, args)
 			if err != nil {
 				return err
 			}
@@ -170,6 +168,6 @@ func newRunPreparedCmd(g *globalOptions) *cobra.Command {
 		},
 	}
 	rf.add(cmd.Flags())
-	cmd.Flags().StringVar(&uuidFile, "uuid-file", "", "read the pod UUID from this file")
+	pa.add(cmd.Flags())
 	return cmd
 }

@@ -15,7 +15,8 @@ import (
 const waitForever = "forever"
 
 func newStatusCmd(g *globalOptions) *cobra.Command {
-	var uuidFile, wait, format string
+	var pa podArgs
+	var wait, format string
 	cmd := &cobra.Command{
 		Use:   "status [flags] UUID",
 		Short: "Print a pod's state as key=value lines (or JSON)",
@@ -23,14 +24,10 @@ func newStatusCmd(g *globalOptions) *cobra.Command {
 			"and exit with the pod's exit code.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			refs, err := podRefs(args, uuidFile)
-			if err != nil {
-				return err
-			}
 			if format != "" && format != "json" {
 				return fmt.Errorf("--format: want json")
 			}
-			r, err := g.stage0()
+			refs, r, err := pa.open(g, args)
 			if err != nil {
 				return err
 			}
@@ -54,17 +51,29 @@ func newStatusCmd(g *globalOptions) *cobra.Command {
 			} else {
 				printStatus(cmd.OutOrStdout(), st)
 			}
-			if err == nil && wait != "" && st.ExitCode() != 0 {
-				return exitCodeError{code: st.ExitCode()}
+			if err != nil || wait == "" {
+				return err
 			}
-			return err
+			return waitResult(st)
 		},
 	}
-	cmd.Flags().StringVar(&uuidFile, "uuid-file", "", "read the pod UUID from this file")
+	pa.add(cmd.Flags())
 	cmd.Flags().StringVar(&wait, "wait", "", "wait until the pod exited, at most DURATION (e.g. 30s)")
 	cmd.Flags().Lookup("wait").NoOptDefVal = waitForever
 	cmd.Flags().StringVar(&format, "format", "", "output format: json")
 	return cmd
+}
+
+// waitResult is status --wait's outcome: the pod's exit code, or an error
+// (exit 254) when an app's exit code is unknown, rather than a false 0.
+func waitResult(st *stage0.Status) error {
+	if c := st.ExitCode(); c != 0 {
+		return exitCodeError{code: c}
+	}
+	if app := st.UnrecordedApp(); app != "" {
+		return fmt.Errorf("pod %s exited but app %s's exit code was not recorded (this stage1 execs apps in place)", st.UUID, app)
+	}
+	return nil
 }
 
 // printStatus prints rkt's status lines.
@@ -91,6 +100,13 @@ func printStatus(w io.Writer, st *stage0.Status) {
 	}
 }
 
+// printEach prints format (one %s) for each of ids.
+func printEach(w io.Writer, format string, ids []string) {
+	for _, id := range ids {
+		fmt.Fprintf(w, format, id)
+	}
+}
+
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -98,17 +114,13 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 func newCatManifestCmd(g *globalOptions) *cobra.Command {
-	var uuidFile string
+	var pa podArgs
 	cmd := &cobra.Command{
 		Use:   "cat-manifest [flags] UUID",
 		Short: "Print a pod's manifest",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			refs, err := podRefs(args, uuidFile)
-			if err != nil {
-				return err
-			}
-			r, err := g.stage0()
+			refs, r, err := pa.open(g, args)
 			if err != nil {
 				return err
 			}
@@ -123,6 +135,6 @@ func newCatManifestCmd(g *globalOptions) *cobra.Command {
 			return writeJSON(cmd.OutOrStdout(), pm)
 		},
 	}
-	cmd.Flags().StringVar(&uuidFile, "uuid-file", "", "read the pod UUID from this file")
+	pa.add(cmd.Flags())
 	return cmd
 }

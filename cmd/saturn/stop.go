@@ -9,17 +9,13 @@ import (
 
 func newStopCmd(g *globalOptions) *cobra.Command {
 	var force bool
-	var uuidFile string
+	var pa podArgs
 	var wait time.Duration
 	cmd := &cobra.Command{
 		Use:   "stop [--force] UUID...",
 		Short: "Stop running pods through their stage1",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			refs, err := podRefs(args, uuidFile)
-			if err != nil {
-				return err
-			}
-			r, err := g.stage0()
+			refs, r, err := pa.open(g, args)
 			if err != nil {
 				return err
 			}
@@ -33,22 +29,18 @@ func newStopCmd(g *globalOptions) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&force, "force", false, "kill the pod instead of stopping it cleanly")
-	cmd.Flags().StringVar(&uuidFile, "uuid-file", "", "read the pod UUID from this file")
+	pa.add(cmd.Flags())
 	cmd.Flags().DurationVar(&wait, "wait", 30*time.Second, "wait this long for the pod to exit (0: do not wait)")
 	return cmd
 }
 
 func newRmCmd(g *globalOptions) *cobra.Command {
-	var uuidFile string
+	var pa podArgs
 	cmd := &cobra.Command{
 		Use:   "rm UUID...",
 		Short: "Remove pods that are not running",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			refs, err := podRefs(args, uuidFile)
-			if err != nil {
-				return err
-			}
-			r, err := g.stage0()
+			refs, r, err := pa.open(g, args)
 			if err != nil {
 				return err
 			}
@@ -61,6 +53,6 @@ func newRmCmd(g *globalOptions) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&uuidFile, "uuid-file", "", "read the pod UUID from this file")
+	pa.add(cmd.Flags())
 	return cmd
 }

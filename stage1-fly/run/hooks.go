@@ -2,11 +2,9 @@ package run
 
 import (
 	"fmt"
-	"os"
 	"syscall"
 
 	"github.com/appc/spec/schema"
-	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/stage1/appexec"
 	"github.com/saturnpod/saturn/stage1/reaper"
@@ -42,37 +40,19 @@ func runHelper(spec *appexec.Spec) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	parent, child, err := appexec.Socketpair()
+	ws, err := appexec.RunHelper(spec, nil, func(files []uintptr) (int, error) {
+		attr := &syscall.ProcAttr{
+			Files: files,
+			// The thread that forked it is locked for good: if this
+			// process dies, so does the handler.
+			Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
+		}
+		// /proc/self/exe resolves through the host's /proc, bound where
+		// an image cannot redirect it (see flyroot).
+		return syscall.ForkExec("/proc/self/exe", argv, attr)
+	})
 	if err != nil {
 		return 0, err
-	}
-	attr := &syscall.ProcAttr{
-		Files: appexec.Files([3]uintptr{0, 1, 2}, child),
-		// The thread that forked it is locked for good: if this process
-		// dies, so does the handler.
-		Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
-	}
-	// /proc/self/exe resolves through the host's /proc, bound where an
-	// image cannot redirect it (see flyroot).
-	pid, err := syscall.ForkExec("/proc/self/exe", argv, attr)
-	unix.Close(child)
-	if err != nil {
-		unix.Close(parent)
-		return 0, fmt.Errorf("start exec helper: %w", err)
-	}
-	herr := appexec.Handshake(parent, spec, nil)
-	var ws unix.WaitStatus
-	for {
-		_, err := unix.Wait4(pid, &ws, 0, nil)
-		if err != unix.EINTR {
-			if err != nil {
-				return 0, fmt.Errorf("wait for handler: %w", os.NewSyscallError("wait4", err))
-			}
-			break
-		}
-	}
-	if herr != nil {
-		return 0, herr
 	}
 	return reaper.ExitCode(ws), nil
 }

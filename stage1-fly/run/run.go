@@ -145,7 +145,7 @@ func rootSpec(pm *schema.PodManifest, ra *schema.RuntimeApp, name string, flags 
 	if err != nil {
 		return nil, fmt.Errorf("app tree: %w", err)
 	}
-	if err := makeEmptyVolumes(pm); err != nil {
+	if err := approot.MakeEmptyVolumes(pm); err != nil {
 		return nil, err
 	}
 	mounts, err := approot.Mounts(pm, ra, func(vol string) string { return filepath.Join(dir, podstate.VolumeDir(vol)) })
@@ -168,24 +168,6 @@ func rootSpec(pm *schema.PodManifest, ra *schema.RuntimeApp, name string, flags 
 		Stage1Root: filepath.Join(dir, "stage1/rootfs"),
 		Mounts:     mounts,
 	}, nil
-}
-
-// makeEmptyVolumes creates the pod's empty volumes (kept across runs of
-// the pod, as in the default stage1).
-func makeEmptyVolumes(pm *schema.PodManifest) error {
-	for _, v := range pm.Volumes {
-		if v.Kind != "empty" {
-			continue
-		}
-		dir := podstate.VolumeDir(v.Name.String())
-		if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
-			return err
-		}
-		if err := approot.MakeEmpty(dir, v); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func logger(debug bool) *slog.Logger {

@@ -7,9 +7,7 @@ package stop
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -20,6 +18,7 @@ import (
 	"github.com/saturnpod/saturn/internal/errdefs"
 	"github.com/saturnpod/saturn/stage1-fly/flystate"
 	"github.com/saturnpod/saturn/stage1/podstate"
+	"github.com/saturnpod/saturn/stage1/stopcmd"
 )
 
 // Grace is how long the app and its group get between SIGTERM and SIGKILL,
@@ -30,21 +29,9 @@ const Grace = 10 * time.Second
 const killWait = 5 * time.Second
 
 // Main runs stop with its arguments: [--force] UUID.
-func Main(args []string) int {
-	if err := run(args); err != nil {
-		fmt.Fprintln(os.Stderr, "saturn stage1-fly stop:", err)
-		return 254
-	}
-	return 0
-}
+func Main(args []string) int { return stopcmd.Main("saturn stage1-fly stop", args, run) }
 
-func run(args []string) error {
-	fs := flag.NewFlagSet("stop", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	force := fs.Bool("force", false, "")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %w", err, errdefs.ErrInvalid)
-	}
+func run(force bool) error {
 	pid, err := podstate.ReadInt(podstate.PidFile)
 	if errors.Is(err, errdefs.ErrNotFound) {
 		return nil // the app never started: nothing runs
@@ -68,7 +55,7 @@ func run(args []string) error {
 		return nil // a stale pid file: the PID is someone else's now
 	}
 	a := app{pidfd: pidfd, pid: pid, group: leadsGroup(pid)}
-	if *force {
+	if force {
 		return a.stop(unix.SIGKILL, killWait)
 	}
 	if err := a.stop(unix.SIGTERM, Grace); err == nil {
@@ -96,7 +83,7 @@ func (a app) stop(sig unix.Signal, timeout time.Duration) error {
 			return fmt.Errorf("signal process group %d: %w", a.pid, err)
 		}
 	}
-	if err := waitExit(a.pidfd, deadline); err != nil {
+	if err := stopcmd.WaitExit(a.pidfd, deadline, "app still running"); err != nil {
 		return err
 	}
 	for a.group && groupAlive(a.pid) {
@@ -114,27 +101,6 @@ func (a app) stop(sig unix.Signal, timeout time.Duration) error {
 func leadsGroup(pid int) bool {
 	pgid, err := unix.Getpgid(pid)
 	return err == nil && pgid == pid
-}
-
-// waitExit waits until the pidfd's process has ended.
-func waitExit(pidfd int, deadline time.Time) error {
-	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
-	for {
-		left := time.Until(deadline)
-		if left <= 0 {
-			return fmt.Errorf("app still running: %w", errdefs.ErrBusy)
-		}
-		n, err := unix.Poll(fds, int(left.Milliseconds())+1)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return nil
-		}
-	}
 }
 
 // groupAlive reports whether a process of group pgid still runs. A zombie

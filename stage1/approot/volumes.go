@@ -3,6 +3,7 @@ package approot
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/appc/spec/schema"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/saturnpod/saturn/internal/errdefs"
 	"github.com/saturnpod/saturn/stage1/inroot"
+	"github.com/saturnpod/saturn/stage1/podstate"
 )
 
 // Mount is one volume at one place in an app.
@@ -79,6 +81,25 @@ func Mounts(pm *schema.PodManifest, ra *schema.RuntimeApp, emptyDir func(string)
 		}
 	}
 	return out, nil
+}
+
+// MakeEmptyVolumes creates the pod's empty volumes in the pod dir (see
+// podstate.VolumeDir), before any app starts, so that apps sharing one find
+// the same directory; existing ones are kept across runs of the pod.
+func MakeEmptyVolumes(pm *schema.PodManifest) error {
+	for _, v := range pm.Volumes {
+		if v.Kind != "empty" {
+			continue
+		}
+		dir := podstate.VolumeDir(v.Name.String())
+		if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+			return err
+		}
+		if err := MakeEmpty(dir, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // MakeEmpty creates an empty volume's directory with its mode and owner;

@@ -127,7 +127,7 @@ func parseMounts(r io.Reader) ([]mount, error) {
 		if len(f) < 5 || len(g) < 3 || (g[0] != "cgroup" && g[0] != "cgroup2") {
 			continue
 		}
-		out = append(out, mount{root: unescape(f[3]), point: unescape(f[4]),
+		out = append(out, mount{root: UnescapeMountinfo(f[3]), point: UnescapeMountinfo(f[4]),
 			opts: strings.Split(g[2], ","), v2: g[0] == "cgroup2"})
 	}
 	if err := sc.Err(); err != nil {
@@ -162,8 +162,8 @@ func within(root, cur string) (string, bool) {
 	return "/" + rest, ok
 }
 
-// unescape undoes mountinfo's octal escapes (\040 for a space).
-func unescape(s string) string {
+// UnescapeMountinfo undoes mountinfo's octal escapes (\040 for a space).
+func UnescapeMountinfo(s string) string {
 	if !strings.Contains(s, `\`) {
 		return s
 	}

@@ -115,39 +115,23 @@ func execIn(spec *appexec.Spec, appPid int) (int, error) {
 		return 0, err
 	}
 	defer nsthread.CloseAll(pidns)
-	parent, child, err := appexec.Socketpair()
-	if err != nil {
-		return 0, err
-	}
 	spec.NewCgroupNS = false
 	argv, err := appexec.Argv(spec.Cgroup, spec.App)
 	if err != nil {
 		return 0, err
 	}
-	var pid int
-	err = nsthread.Run(func() error {
-		if err := nsthread.Join(pidns...); err != nil {
+	ws, err := appexec.RunHelper(spec, ns, func(files []uintptr) (pid int, err error) {
+		err = nsthread.Run(func() error {
+			if err := nsthread.Join(pidns...); err != nil {
+				return err
+			}
+			pid, err = syscall.ForkExec("/proc/self/exe", argv, &syscall.ProcAttr{Files: files})
 			return err
-		}
-		attr := &syscall.ProcAttr{Files: appexec.Files([3]uintptr{0, 1, 2}, child)}
-		pid, err = syscall.ForkExec("/proc/self/exe", argv, attr)
-		return err
+		})
+		return pid, err
 	})
-	unix.Close(child)
 	if err != nil {
-		unix.Close(parent)
-		return 0, fmt.Errorf("start exec helper: %w", err)
-	}
-	herr := appexec.Handshake(parent, spec, ns)
-	var ws unix.WaitStatus
-	for {
-		_, err := unix.Wait4(pid, &ws, 0, nil)
-		if err != unix.EINTR {
-			break
-		}
-	}
-	if herr != nil {
-		return 0, herr
+		return 0, err
 	}
 	return reaper.ExitCode(ws), nil
 }

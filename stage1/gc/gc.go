@@ -103,7 +103,7 @@ func unmountUnder() error {
 		if len(fields) < 5 {
 			continue
 		}
-		mp := unescape(fields[4])
+		mp := cgroups.UnescapeMountinfo(fields[4])
 		if strings.HasPrefix(mp, dir+"/") && mp != keep {
 			targets = append(targets, mp)
 		}
@@ -117,24 +117,4 @@ func unmountUnder() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// unescape undoes mountinfo's octal escapes (\040 for a space, ...).
-func unescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+3 < len(s) {
-			var c byte
-			if _, err := fmt.Sscanf(s[i+1:i+4], "%03o", &c); err == nil {
-				b.WriteByte(c)
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }

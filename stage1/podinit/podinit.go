@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/stage1/applog"
+	"github.com/saturnpod/saturn/stage1/approot"
 	"github.com/saturnpod/saturn/stage1/cgroups"
 	"github.com/saturnpod/saturn/stage1/memtrim"
 	"github.com/saturnpod/saturn/stage1/network"
@@ -177,7 +178,7 @@ func (p *pod) setup(args []string) error {
 	if err := p.takeSockets(); err != nil {
 		return err
 	}
-	return p.makeEmptyVolumes()
+	return approot.MakeEmptyVolumes(p.pm)
 }
 
 // stop signals every running app; a graceful stop turns into SIGKILL after

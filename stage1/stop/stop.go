@@ -10,10 +10,7 @@ package stop
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"io"
-	"os"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -22,6 +19,7 @@ import (
 	"github.com/saturnpod/saturn/stage1/podctl"
 	"github.com/saturnpod/saturn/stage1/podinit"
 	"github.com/saturnpod/saturn/stage1/podstate"
+	"github.com/saturnpod/saturn/stage1/stopcmd"
 )
 
 // forceWait is how long a forced stop waits before it kills the pod init
@@ -29,27 +27,15 @@ import (
 const forceWait = 5 * time.Second
 
 // Main runs stop with its arguments: [--force] UUID.
-func Main(args []string) int {
-	if err := run(args); err != nil {
-		fmt.Fprintln(os.Stderr, "saturn stop:", err)
-		return 254
-	}
-	return 0
-}
+func Main(args []string) int { return stopcmd.Main("saturn stop", args, run) }
 
-func run(args []string) error {
-	fs := flag.NewFlagSet("stop", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	force := fs.Bool("force", false, "")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %w", err, errdefs.ErrInvalid)
-	}
+func run(force bool) error {
 	pidfd, err := openInit(podctl.InitPidFile)
 	if err != nil || pidfd < 0 {
 		return err // no stage1 init: nothing runs
 	}
 	defer unix.Close(pidfd)
-	if !*force {
+	if !force {
 		return signalAndWait(pidfd, unix.SIGTERM, podinit.Grace+forceWait)
 	}
 	if err := signalAndWait(pidfd, podctl.ForceSignal, forceWait); err == nil {
@@ -101,22 +87,5 @@ func signalAndWait(pidfd int, sig unix.Signal, timeout time.Duration) error {
 	if err := unix.PidfdSendSignal(pidfd, sig, nil, 0); err != nil && !errors.Is(err, unix.ESRCH) {
 		return fmt.Errorf("signal pod init: %w", err)
 	}
-	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
-	deadline := time.Now().Add(timeout)
-	for {
-		left := time.Until(deadline)
-		if left <= 0 {
-			return fmt.Errorf("pod still running after %v: %w", timeout, errdefs.ErrBusy)
-		}
-		n, err := unix.Poll(fds, int(left.Milliseconds())+1)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return nil
-		}
-	}
+	return stopcmd.WaitExit(pidfd, time.Now().Add(timeout), fmt.Sprintf("pod still running after %v", timeout))
 }

@@ -5,10 +5,9 @@
 package main
 
 import (
-	"fmt"
 	"os"
-	"path/filepath"
 
+	"github.com/saturnpod/saturn/internal/multicall"
 	"github.com/saturnpod/saturn/stage1-fly/enter"
 	"github.com/saturnpod/saturn/stage1-fly/gc"
 	"github.com/saturnpod/saturn/stage1-fly/run"
@@ -17,19 +16,11 @@ import (
 )
 
 func main() {
-	args := os.Args[1:]
-	switch filepath.Base(os.Args[0]) {
-	case "run":
-		os.Exit(run.Main(args))
-	case "enter":
-		os.Exit(enter.Main(args))
-	case "stop":
-		os.Exit(stop.Main(args))
-	case "gc":
-		os.Exit(gc.Main(args))
-	case appexec.Name:
-		os.Exit(appexec.Main(args))
-	}
-	fmt.Fprintf(os.Stderr, "saturn stage1-fly: unknown entrypoint %q (want run, enter, gc or stop)\n", os.Args[0])
-	os.Exit(254)
+	os.Exit(multicall.Run("saturn stage1-fly", "run, enter, gc or stop", multicall.Mains{
+		"run":        run.Main,
+		"enter":      enter.Main,
+		"stop":       stop.Main,
+		"gc":         gc.Main,
+		appexec.Name: appexec.Main,
+	}, os.Args, os.Stderr))
 }

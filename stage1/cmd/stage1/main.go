@@ -21,13 +21,13 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/saturnpod/saturn/internal/multicall"
 	"github.com/saturnpod/saturn/stage1/appexec"
 	"github.com/saturnpod/saturn/stage1/enter"
 	"github.com/saturnpod/saturn/stage1/gc"
@@ -48,21 +48,13 @@ func init() {
 }
 
 func main() {
-	args := os.Args[1:]
-	switch filepath.Base(os.Args[0]) {
-	case "init", "run":
-		os.Exit(run.Main(args))
-	case podinit.Name:
-		os.Exit(podinit.Main(args))
-	case appexec.Name:
-		os.Exit(appexec.Main(args))
-	case "enter":
-		os.Exit(enter.Main(args))
-	case "stop":
-		os.Exit(stop.Main(args))
-	case "gc":
-		os.Exit(gc.Main(args))
-	}
-	fmt.Fprintf(os.Stderr, "saturn stage1: unknown entrypoint %q (want init, enter, gc or stop)\n", os.Args[0])
-	os.Exit(254)
+	os.Exit(multicall.Run("saturn stage1", "init, enter, gc or stop", multicall.Mains{
+		"init":       run.Main,
+		"run":        run.Main,
+		podinit.Name: podinit.Main,
+		appexec.Name: appexec.Main,
+		"enter":      enter.Main,
+		"stop":       stop.Main,
+		"gc":         gc.Main,
+	}, os.Args, os.Stderr))
 }
