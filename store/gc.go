@@ -57,7 +57,7 @@ func (s *Store) GC(grace time.Duration, inUse InUse) (GCResult, error) {
 	if err != nil {
 		return res, err
 	}
-	if err := s.cleanTemp(); err != nil {
+	if _, err := s.cleanTemp(); err != nil {
 		return res, err
 	}
 	s.cleanOrphans()

@@ -33,15 +33,24 @@ func (s *Store) Remove(id string, inUse InUse) error {
 		l.Unlock()
 		return err
 	}
-	// Moving the image directory away is the moment the image is gone; the
-	// blob and reference left after a crash are garbage gc removes.
-	if err := s.discard(s.imageDir(id)); err != nil {
+	// Moving the image directory into a temporary entry is the moment the
+	// image is gone. The entry lives until the blob and reference are gone
+	// too, so a removal killed in between leaves a dead entry, which makes
+	// the next Open look for orphans.
+	t, err := s.newTemp()
+	if err != nil {
+		l.Unlock()
+		return err
+	}
+	if err := s.discardInto(t, s.imageDir(id)); err != nil {
+		t.remove()
 		l.Unlock()
 		return err
 	}
 	os.Remove(filepath.Join(s.refDir(inf.Name), id))
 	os.Remove(s.blobPath(id))
-	if err := l.Remove(); err != nil {
+	err = errors.Join(t.remove(), l.Remove())
+	if err != nil {
 		return err
 	}
 	_, err = s.removeTrees(inUse, func(_ string, m treeMarker, _ time.Time) bool {

@@ -76,10 +76,15 @@ func Open(dataDir string) (*Store, error) {
 	if err := os.Chmod(filepath.Join(s.dir, "trees"), 0o711); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if err := s.cleanTemp(); err != nil {
+	// Scanning for orphans walks the whole store; every command opens it,
+	// so do that only when a process died half-way (gc always does it).
+	dead, err := s.cleanTemp()
+	if err != nil {
 		return nil, err
 	}
-	s.cleanOrphans()
+	if dead {
+		s.cleanOrphans()
+	}
 	return s, nil
 }
 

@@ -246,3 +246,48 @@ func TestConcurrentImportRenderRemove(t *testing.T) {
 		}
 	}
 }
+
+// TestKilledRemoveIsFinishedByNextOpen fakes an `image rm` killed after the
+// image dir moved away but before its blob and reference went: its dead
+// temporary entry makes the next Open remove them. Without such an entry,
+// Open does not walk the store, and gc still finds the orphans.
+func TestKilledRemoveIsFinishedByNextOpen(t *testing.T) {
+	s, data := newStore(t)
+	id, err := s.Import(bytes.NewReader(mkTar(t, mf("example.com/rm-killed"), dir("rootfs"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp, err := s.newTemp()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.discardInto(tmp, s.imageDir(id)); err != nil {
+		t.Fatal(err)
+	}
+	tmp.l.Unlock() // the remover dies: its entry stays, its lock is free
+	if _, err := Open(data); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"blobs", "refs", "tmp"} {
+		if ents, _ := os.ReadDir(filepath.Join(s.dir, d)); len(ents) > 0 {
+			t.Errorf("next Open left %s/%s", d, ents[0].Name())
+		}
+	}
+
+	// An orphan with no dead entry beside it waits for gc.
+	orphan := IDPrefix + strings.Repeat("cd", 64)
+	os.WriteFile(s.blobPath(orphan), []byte("x"), 0o444)
+	s2, err := Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(s.blobPath(orphan)); err != nil {
+		t.Fatalf("Open walked the store with no dead process: %v", err)
+	}
+	if _, err := s2.GC(time.Hour, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(s.blobPath(orphan)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("gc left the orphan blob: %v", err)
+	}
+}

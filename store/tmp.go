@@ -46,13 +46,15 @@ func (t *temp) remove() error {
 	return errors.Join(err, t.l.Remove())
 }
 
-// cleanTemp removes the temporary entries of processes that died. Entries
-// whose owner is alive are locked and skipped.
-func (s *Store) cleanTemp() error {
+// cleanTemp removes the temporary entries of processes that died, and
+// says whether it found any. Entries whose owner is alive are locked and
+// skipped. Every import and removal keeps its entry until it is done, so a
+// dead entry is the one sign that a process may have left orphans behind.
+func (s *Store) cleanTemp() (foundDead bool, err error) {
 	tmp := filepath.Join(s.dir, "tmp")
 	ents, err := os.ReadDir(tmp)
 	if err != nil {
-		return fmt.Errorf("store tmp: %w", err)
+		return false, fmt.Errorf("store tmp: %w", err)
 	}
 	have := map[string]bool{}
 	for _, e := range ents {
@@ -67,6 +69,7 @@ func (s *Store) cleanTemp() error {
 			}
 			os.RemoveAll(filepath.Join(tmp, base))
 			l.Remove()
+			foundDead = true
 			continue
 		}
 		if !have[name+".lock"] {
@@ -74,8 +77,9 @@ func (s *Store) cleanTemp() error {
 			// Check again so an entry created meanwhile is not taken.
 			if _, err := os.Lstat(filepath.Join(tmp, name+".lock")); errors.Is(err, os.ErrNotExist) {
 				os.RemoveAll(filepath.Join(tmp, name))
+				foundDead = true
 			}
 		}
 	}
-	return nil
+	return foundDead, nil
 }

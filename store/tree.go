@@ -153,6 +153,12 @@ func (s *Store) discard(path string) error {
 		return err
 	}
 	defer t.remove()
+	return s.discardInto(t, path)
+}
+
+// discardInto moves path into the temporary entry t, for its owner to
+// remove, and makes the move durable.
+func (s *Store) discardInto(t *temp, path string) error {
 	if err := os.Rename(path, t.path("old")); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil
