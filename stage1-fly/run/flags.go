@@ -44,9 +44,6 @@ func checkFlags(f *podcfg.RunFlags) error {
 	if f.Net != "host" && f.Net != "default" {
 		return fmt.Errorf("--net=%s: stage1-fly always runs in the host's network namespace (use --net=host): %w", f.Net, errdefs.ErrInvalid)
 	}
-	if f.PrivateUsers != "" {
-		return fmt.Errorf("--private-users: stage1-fly has no user namespace: %w", errdefs.ErrInvalid)
-	}
 	return nil
 }
 

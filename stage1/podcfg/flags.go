@@ -14,15 +14,20 @@ import (
 // RunFlags are the run entrypoint's flags (stage1 interface), parsed once by
 // stage1 init and handed unchanged to the pod init.
 type RunFlags struct {
-	UUID        string
-	Net         string
-	Debug       bool
-	Interactive bool
-	Hostname    string
-	DNS         DNSMode
-	// Accepted for interface compatibility; the isolation work reads them.
+	UUID                                      string
+	Net                                       string
+	Debug                                     bool
+	Interactive                               bool
+	Hostname                                  string
+	DNS                                       DNSMode
 	DisableCaps, DisablePaths, DisableSeccomp bool
-	LocalConfig, MDSToken, PrivateUsers       string
+	LocalConfig                               string
+	// MDSToken is accepted for interface compatibility: saturn has no
+	// metadata service to register with.
+	MDSToken string
+	// PrivateUsers is always empty: ParseRun refuses a user namespace
+	// request, since no saturn stage1 builds one.
+	PrivateUsers string
 	// Args is the raw command line, passed on to the pod init.
 	Args []string
 }
@@ -56,6 +61,11 @@ func ParseRun(args []string) (*RunFlags, error) {
 		return nil, fmt.Errorf("run wants the pod UUID last, got %q: %w", fs.Args(), errdefs.ErrInvalid)
 	}
 	f.UUID = fs.Arg(0)
+	if f.PrivateUsers != "" {
+		// Running the pod without the user namespace it asked for would
+		// give its root the host's root; refuse instead.
+		return nil, fmt.Errorf("--private-users=%s: user namespaces are not supported by this stage1: %w", f.PrivateUsers, errdefs.ErrInvalid)
+	}
 	var err error
 	if f.DNS, err = parseDNS(*dns); err != nil {
 		return nil, err

@@ -32,3 +32,10 @@ func TestParseRun(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRunRefusesPrivateUsers(t *testing.T) {
+	_, err := ParseRun([]string{"--private-users=65536:65536", "1b7c5f2e-aaaa-bbbb-cccc-dddddddddddd"})
+	if !errors.Is(err, errdefs.ErrInvalid) {
+		t.Fatalf("--private-users accepted without a user namespace: %v", err)
+	}
+}
