@@ -36,10 +36,6 @@ func preStart(ra *schema.RuntimeApp, spec *appexec.Spec) error {
 // runHelper starts the exec helper with spec and waits for its program.
 // Its stdin is the app's (already /dev/null unless interactive).
 func runHelper(spec *appexec.Spec) (int, error) {
-	argv, err := appexec.Argv(nil, spec.App) // no cgroup: fly has none
-	if err != nil {
-		return 0, err
-	}
 	ws, err := appexec.RunHelper(spec, nil, func(files []uintptr) (int, error) {
 		attr := &syscall.ProcAttr{
 			Files: files,
@@ -49,7 +45,7 @@ func runHelper(spec *appexec.Spec) (int, error) {
 		}
 		// /proc/self/exe resolves through the host's /proc, bound where
 		// an image cannot redirect it (see flyroot).
-		return syscall.ForkExec("/proc/self/exe", argv, attr)
+		return syscall.ForkExec("/proc/self/exe", []string{appexec.Name}, attr)
 	})
 	if err != nil {
 		return 0, err

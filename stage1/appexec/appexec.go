@@ -49,8 +49,8 @@ type Spec struct {
 	Dir  string   `json:"dir"`
 	// Isolation is the confinement: user, groups, capabilities, ...
 	Isolation isolation.Config `json:"isolation"`
-	// Cgroup and App: the app's cgroup, kept with the spec so that enter
-	// can start its helper with the same Argv.
+	// Cgroup and App: the helper moves its exec'ing thread into the
+	// app's cgroup (see joinCgroup); nil: no cgroup.
 	Cgroup *cgroups.Pod `json:"cgroup,omitempty"`
 	App    string       `json:"app"`
 	// NewCgroupNS makes a cgroup namespace rooted at the app's cgroup (for
@@ -60,19 +60,6 @@ type Spec struct {
 
 // maxNS bounds the namespace fds a spec comes with.
 const maxNS = 8
-
-// Argv is the helper's command line: with a cgroup, the helper moves its
-// exec'ing thread into the app's cgroup (see joinCgroup).
-func Argv(cg *cgroups.Pod, app string) ([]string, error) {
-	if cg == nil {
-		return []string{Name}, nil
-	}
-	b, err := json.Marshal(cg)
-	if err != nil {
-		return nil, err
-	}
-	return []string{Name, app, string(b)}, nil
-}
 
 // Files builds the helper's fd table: stdio and the socket.
 func Files(stdio [3]uintptr, sock int) []uintptr {
@@ -114,28 +101,20 @@ func Handshake(sock int, spec *Spec, ns []int) error {
 	return nil
 }
 
-// Main is the helper, with the arguments Argv made. It only returns on
-// failure, after telling the parent.
-func Main(args []string) int {
+// Main is the helper; it takes no arguments. It only returns on failure,
+// after telling the parent.
+func Main([]string) int {
 	// Not dumpable: the pod's processes may not open /proc/<pid>/exe, mem,
 	// or fds of this process while it still holds stage1's privileges.
 	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
 	// The app's sockets from socket activation, if any, come first (package sdactivation).
 	sock := os.NewFile(uintptr(sdactivation.HelperSock()), "app-exec")
-	err := run(sock, args)
+	err := run(sock)
 	fmt.Fprintf(sock, "%v\n", err)
 	return 254
 }
 
-func run(sock *os.File, args []string) error {
-	var cg *cgroups.Pod
-	app := ""
-	if len(args) == 2 {
-		cg, app = &cgroups.Pod{}, args[0]
-		if err := json.Unmarshal([]byte(args[1]), cg); err != nil {
-			return fmt.Errorf("cgroup argument: %w: %w", err, errdefs.ErrInvalid)
-		}
-	}
+func run(sock *os.File) error {
 	ns, first, err := recvNS(int(sock.Fd()))
 	if err != nil {
 		return err
@@ -150,7 +129,7 @@ func run(sock *os.File, args []string) error {
 	if err := unix.CloseRange(uint(sock.Fd()), ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return fmt.Errorf("close_range: %w", err)
 	}
-	return enterAndExec(&spec, ns, cg, app)
+	return enterAndExec(&spec, ns)
 }
 
 // joinCgroup moves the calling thread, the one that will exec, into the
@@ -202,9 +181,9 @@ func recvNS(sock int) (ns []int, first []byte, err error) {
 }
 
 // enterAndExec joins the namespaces and execs, on one locked thread.
-func enterAndExec(spec *Spec, ns []int, cg *cgroups.Pod, app string) error {
+func enterAndExec(spec *Spec, ns []int) error {
 	runtime.LockOSThread() // for good: namespaces and confinement are per thread
-	if err := joinCgroup(cg, app); err != nil {
+	if err := joinCgroup(spec.Cgroup, spec.App); err != nil {
 		return err
 	}
 	if err := unix.Unshare(unix.CLONE_FS); err != nil {

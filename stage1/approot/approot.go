@@ -37,7 +37,11 @@ type Spec struct {
 	// Console binds the caller's terminal (stdin) as /dev/console.
 	Console bool
 	Mounts  []Mount
-	Cgroups []CgroupDir
+	// PodReady waits until stage1 init has set the pod up (its network,
+	// and with it the DNS files; its cgroup) and returns the app's cgroup
+	// dirs (nil: none). The first steps need none of that, so they run
+	// while the pod is set up. A nil PodReady does not wait.
+	PodReady func() ([]CgroupDir, error)
 	// ReadOnlyRoot mounts the root read-only (--readonly-rootfs).
 	ReadOnlyRoot bool
 	// UnmaskedPaths leaves the kernel paths as they are
@@ -77,8 +81,22 @@ func build(s *Spec) error {
 		return fmt.Errorf("open app root: %w", err)
 	}
 	defer unix.Close(root)
-	steps := []func(int, *Spec) error{mountKernelFS, hardenKernelFS, mountCgroups, mountDev, mountVolumes, writeDNS, readOnlyRoot}
-	for _, step := range steps {
+	if err := mountKernelFS(root, s); err != nil {
+		return err
+	}
+	if err := hardenKernelFS(root, s); err != nil {
+		return err
+	}
+	var cgroups []CgroupDir
+	if s.PodReady != nil {
+		if cgroups, err = s.PodReady(); err != nil {
+			return err
+		}
+	}
+	if err := mountCgroups(root, cgroups); err != nil {
+		return err
+	}
+	for _, step := range []func(int, *Spec) error{mountDev, mountVolumes, writeDNS, readOnlyRoot} {
 		if err := step(root, s); err != nil {
 			return err
 		}

@@ -20,13 +20,13 @@ type CgroupDir struct {
 // mountCgroups puts a read-only tmpfs on /sys/fs/cgroup and binds each of
 // the app's cgroup dirs in it: at /sys/fs/cgroup itself for cgroup2, else
 // at /sys/fs/cgroup/<controllers> with a link per co-mounted controller.
-func mountCgroups(root int, s *Spec) error {
-	if len(s.Cgroups) == 0 {
+func mountCgroups(root int, cgroups []CgroupDir) error {
+	if len(cgroups) == 0 {
 		return nil
 	}
 	const base = "/sys/fs/cgroup"
-	if len(s.Cgroups) == 1 && s.Cgroups[0].Name == "" {
-		return bindRO(root, s.Cgroups[0].Dir, base)
+	if len(cgroups) == 1 && cgroups[0].Name == "" {
+		return bindRO(root, cgroups[0].Dir, base)
 	}
 	if err := mountAt(root, base, "tmpfs", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "mode=755,size=64k"); err != nil {
 		return err
@@ -36,7 +36,7 @@ func mountCgroups(root int, s *Spec) error {
 		return err
 	}
 	defer unix.Close(dir)
-	for _, cg := range s.Cgroups {
+	for _, cg := range cgroups {
 		name := strings.TrimPrefix(cg.Name, "name=")
 		if err := bindRO(root, cg.Dir, base+"/"+name); err != nil {
 			return err

@@ -116,16 +116,12 @@ func execIn(spec *appexec.Spec, appPid int) (int, error) {
 	}
 	defer nsthread.CloseAll(pidns)
 	spec.NewCgroupNS = false
-	argv, err := appexec.Argv(spec.Cgroup, spec.App)
-	if err != nil {
-		return 0, err
-	}
 	ws, err := appexec.RunHelper(spec, ns, func(files []uintptr) (pid int, err error) {
 		err = nsthread.Run(func() error {
 			if err := nsthread.Join(pidns...); err != nil {
 				return err
 			}
-			pid, err = syscall.ForkExec("/proc/self/exe", argv, &syscall.ProcAttr{Files: files})
+			pid, err = syscall.ForkExec("/proc/self/exe", []string{appexec.Name}, &syscall.ProcAttr{Files: files})
 			return err
 		})
 		return pid, err

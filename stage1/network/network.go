@@ -5,8 +5,8 @@
 // each with optional CNI args), which package networking sets up with the
 // plugins the stage1 image ships in /usr/lib/saturn/cni. stage1 init
 // starts the pod init in the new namespace before the plugins run, and
-// the pod init's InPod waits until they are done, so that the two starts
-// overlap. A CNI pod's namespace outlives a crash of stage1:
+// the pod init's InPod waits until they are done, so that the pod init's
+// start and the building of the app roots overlap the plugins' work. A CNI pod's namespace outlives a crash of stage1:
 // stage1 init tears it down when the pod exits, and gc does (again, or
 // for the first time after a kill -9 or a reboot) from what the pod dir
 // records. The apps get the CNI result's DNS unless --dns said otherwise.
@@ -30,7 +30,7 @@ type Network interface {
 	// joined the namespace it made (networking.Pod.Start).
 	Start(cmd *exec.Cmd) error
 	// InPod runs in the pod init, inside the pod's namespaces, before any
-	// app starts.
+	// app starts (while the apps' roots are built).
 	InPod() error
 	// Teardown undoes what Start set up, from the pod dir, after any
 	// crash; it is idempotent.

@@ -30,6 +30,10 @@ import (
 type Cmd byte
 
 const (
+	// Start lets the pod init start the apps, once stage1 init has made
+	// what they need (the pod cgroup): the pod init starts early, so that
+	// its own start-up overlaps that work. It comes before any Stop or Kill.
+	Start Cmd = 's'
 	// Stop stops the apps gracefully: SIGTERM, a grace period, SIGKILL,
 	// then their post-stop handlers.
 	Stop Cmd = 't'
@@ -109,7 +113,7 @@ func Commands(f *os.File) <-chan Cmd {
 				return
 			}
 			for _, x := range b[:n] {
-				if Cmd(x) == Stop || Cmd(x) == Kill {
+				if Cmd(x) == Start || Cmd(x) == Stop || Cmd(x) == Kill {
 					c <- Cmd(x)
 				}
 			}

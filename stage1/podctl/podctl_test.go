@@ -19,7 +19,7 @@ func TestSendCommands(t *testing.T) {
 	defer parent.Close()
 	defer child.Close()
 	c := Commands(child)
-	for _, want := range []Cmd{Stop, Kill, Stop} {
+	for _, want := range []Cmd{Start, Stop, Kill, Stop} {
 		if err := Send(parent, want); err != nil {
 			t.Fatal(err)
 		}

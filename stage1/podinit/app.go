@@ -41,11 +41,6 @@ func (p *pod) runApp(ra *schema.RuntimeApp, started func()) int {
 }
 
 func (p *pod) appLife(ra *schema.RuntimeApp, name string, started func()) (int, error) {
-	cgs, err := p.appCgroup(ra, name)
-	if err != nil {
-		return p.record(name, 254), err
-	}
-	// The helper's start-up overlaps the building of the root.
 	stdio, closeW, err := p.appOutput(name)
 	if err != nil {
 		return p.record(name, 254), err
@@ -58,12 +53,14 @@ func (p *pod) appLife(ra *schema.RuntimeApp, name string, started func()) (int, 
 	if nl != nil {
 		defer nl.Close()
 	}
+	// The helper's start-up overlaps the building of the root, which
+	// overlaps the making of the cgroups.
 	h, err := p.spawn(stdio, true, name)
 	closeW()
 	if err != nil {
 		return p.record(name, 254), err
 	}
-	mntns, spec, err := p.prepare(ra, name, cgs)
+	mntns, spec, err := p.prepare(ra, name, p.cgroupsOnStart(ra, name))
 	if err != nil {
 		h.abort()
 		return p.record(name, 254), err
@@ -113,12 +110,12 @@ func (p *pod) record(name string, code int) int {
 
 // prepare builds the app's root in a new mount namespace (on a thread of
 // its own) and computes how to exec the app. It returns the namespace.
-func (p *pod) prepare(ra *schema.RuntimeApp, name string, cgs []approot.CgroupDir) (int, *appexec.Spec, error) {
+func (p *pod) prepare(ra *schema.RuntimeApp, name string, podReady func() ([]approot.CgroupDir, error)) (int, *appexec.Spec, error) {
 	rs, err := p.rootSpec(ra, name)
 	if err != nil {
 		return -1, nil, err
 	}
-	rs.Cgroups = cgs
+	rs.PodReady = podReady
 	if err := os.MkdirAll(podstate.AppDir(name), 0o700); err != nil {
 		return -1, nil, err
 	}
@@ -139,12 +136,38 @@ func (p *pod) prepare(ra *schema.RuntimeApp, name string, cgs []approot.CgroupDi
 		}
 		return -1, nil, err
 	}
+	// The root is ready, and so is the app's cgroup (the build waited for
+	// it), which the spec names.
+	if _, err := podReady(); err != nil {
+		unix.Close(mntns)
+		return -1, nil, err
+	}
 	spec, err := p.execSpec(ra, name, proc)
 	if err != nil {
 		unix.Close(mntns)
 		return -1, nil, err
 	}
 	return mntns, spec, nil
+}
+
+// cgroupsOnStart makes the app's cgroup, on a goroutine of its own, once
+// stage1 init has set the pod up (podctl.Start); the function returned
+// waits for it (approot.Spec.PodReady).
+func (p *pod) cgroupsOnStart(ra *schema.RuntimeApp, name string) func() ([]approot.CgroupDir, error) {
+	type made struct {
+		dirs []approot.CgroupDir
+		err  error
+	}
+	c := make(chan made, 1)
+	go func() {
+		<-p.started
+		dirs, err := p.appCgroup(ra, name)
+		c <- made{dirs, err}
+	}()
+	return sync.OnceValues(func() ([]approot.CgroupDir, error) {
+		m := <-c
+		return m.dirs, m.err
+	})
 }
 
 // appCgroup makes the app's cgroup with its limits and lists its dirs.
@@ -244,10 +267,6 @@ type helper struct {
 // shares the pod's PID, UTS, IPC and network namespaces). A main app gets
 // its own session (and the terminal when interactive) and a pidfd.
 func (p *pod) spawn(stdio [3]uintptr, main bool, app string) (*helper, error) {
-	argv, err := appexec.Argv(p.cgroup, app)
-	if err != nil {
-		return nil, err
-	}
 	parent, child, err := appexec.Socketpair()
 	if err != nil {
 		return nil, err
@@ -260,7 +279,7 @@ func (p *pod) spawn(stdio [3]uintptr, main bool, app string) (*helper, error) {
 	}
 	socks := p.appSockets(app, main)
 	attr := &syscall.ProcAttr{Files: sdactivation.HelperFiles(stdio, socks, child), Env: sdactivation.HelperEnv(socks), Sys: sys}
-	_, h.done, err = p.reaper.Start("/proc/self/exe", argv, attr)
+	_, h.done, err = p.reaper.Start("/proc/self/exe", []string{appexec.Name}, attr)
 	unix.Close(child)
 	if err != nil {
 		unix.Close(parent)

@@ -3,6 +3,13 @@
 // root and starts the app, reaps every process of the pod, records each
 // app's exit code, stops the other apps when one fails (or when asked), and
 // exits with the pod's exit code once every app has ended.
+//
+// stage1 init starts it first and sets up the pod's cgroup (and CNI
+// networks) meanwhile: the pod init builds the roots and starts the exec
+// helpers at once, and lets the apps join their cgroups and exec only
+// once stage1 init says podctl.Start. A pod start is a chain of process
+// starts; this way their start-ups overlap the setup instead of waiting
+// for it.
 package podinit
 
 import (
@@ -16,6 +23,7 @@ import (
 	"github.com/appc/spec/schema"
 	"golang.org/x/sys/unix"
 
+	"github.com/saturnpod/saturn/internal/errdefs"
 	"github.com/saturnpod/saturn/stage1/applog"
 	"github.com/saturnpod/saturn/stage1/approot"
 	"github.com/saturnpod/saturn/stage1/cgroups"
@@ -43,12 +51,15 @@ const Grace = 10 * time.Second
 const readyFd = 3
 
 type pod struct {
-	flags   *podcfg.RunFlags
-	log     *slog.Logger
-	began   time.Time
-	pm      *schema.PodManifest
-	dir     string // absolute pod dir
-	reaper  *reaper.Reaper
+	flags  *podcfg.RunFlags
+	log    *slog.Logger
+	began  time.Time
+	pm     *schema.PodManifest
+	dir    string // absolute pod dir
+	reaper *reaper.Reaper
+	// started is closed once stage1 init said podctl.Start: cgroup is set
+	// then, and the apps may join their cgroups.
+	started chan struct{}
 	cgroup  *cgroups.Pod // nil: no cgroup (stage1 init could not make one)
 	devNull *os.File
 	logs    applog.Set            // the apps' output copies
@@ -75,7 +86,7 @@ func run(args []string) (int, error) {
 	// The apps share this PID namespace: keep them out of /proc/1's
 	// memory, fds and exe.
 	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
-	p := &pod{reaper: reaper.New(), running: map[string]int{}, began: time.Now()}
+	p := &pod{reaper: reaper.New(), running: map[string]int{}, began: time.Now(), started: make(chan struct{})}
 	// An app (root, with CAP_KILL) can signal PID 1: no signal stops the
 	// pod; stop commands come from stage1 init (package podctl).
 	podctl.Shield()
@@ -93,7 +104,20 @@ func run(args []string) (int, error) {
 		started.Add(1)
 		go func() { results <- p.runApp(&p.pm.Apps[i], started.Done) }()
 	}
-	p.log.Debug("pod ready to start apps", "elapsed", time.Since(p.began))
+	// The apps' roots are built while stage1 init sets up the pod's
+	// network and cgroup; they join their cgroups, and start, once it
+	// says Start.
+	if err := p.network(); err != nil {
+		return 0, err
+	}
+	if c := <-ctl; c != podctl.Start {
+		return 0, fmt.Errorf("stage1 init sent %q before starting the pod: %w", c, errdefs.ErrInvalid)
+	}
+	if err := p.readCgroup(); err != nil {
+		return 0, err
+	}
+	close(p.started)
+	p.log.Debug("pod started", "elapsed", time.Since(p.began))
 	go func() {
 		started.Wait()
 		p.log.Debug("apps started", "elapsed", time.Since(p.began))
@@ -147,13 +171,6 @@ func (p *pod) setup(args []string) error {
 	if err := unix.Sethostname([]byte(p.flags.Hostname)); err != nil {
 		return fmt.Errorf("hostname: %w", err)
 	}
-	nw, err := network.For(p.flags.Net)
-	if err != nil {
-		return err
-	}
-	if err := nw.InPod(); err != nil {
-		return err
-	}
 	if p.dir, err = os.Getwd(); err != nil {
 		return err
 	}
@@ -166,12 +183,6 @@ func (p *pod) setup(args []string) error {
 	if p.devNull, err = os.Open(os.DevNull); err != nil {
 		return err
 	}
-	if b, err := os.ReadFile(podstate.CgroupFile); err == nil {
-		p.cgroup = &cgroups.Pod{}
-		if err := json.Unmarshal(b, p.cgroup); err != nil {
-			return fmt.Errorf("%s: %w", podstate.CgroupFile, err)
-		}
-	}
 	if err := os.MkdirAll(podstate.StatusDir, 0o755); err != nil {
 		return err
 	}
@@ -179,6 +190,29 @@ func (p *pod) setup(args []string) error {
 		return err
 	}
 	return approot.MakeEmptyVolumes(p.pm)
+}
+
+// network readies the pod's network namespace from inside: loopback up,
+// or, for CNI networks, the wait until stage1 init has set them up.
+func (p *pod) network() error {
+	nw, err := network.For(p.flags.Net)
+	if err != nil {
+		return err
+	}
+	return nw.InPod()
+}
+
+// readCgroup reads the pod cgroup that stage1 init made, if it made one.
+func (p *pod) readCgroup() error {
+	b, err := os.ReadFile(podstate.CgroupFile)
+	if err != nil {
+		return nil
+	}
+	p.cgroup = &cgroups.Pod{}
+	if err := json.Unmarshal(b, p.cgroup); err != nil {
+		return fmt.Errorf("%s: %w", podstate.CgroupFile, err)
+	}
+	return nil
 }
 
 // stop signals every running app; a graceful stop turns into SIGKILL after

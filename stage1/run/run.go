@@ -76,12 +76,42 @@ func run(args []string) (int, error) {
 	if err := os.WriteFile(podstate.NetFile, []byte(flags.Net), 0o644); err != nil {
 		return 0, err
 	}
-	cg, err := makeCgroup(flags.UUID)
+	sys, err := cgroups.Discover()
 	if err != nil {
 		return 0, err
 	}
+	cg, err := sys.NewPod("saturn-" + flags.UUID)
+	if err != nil {
+		return 0, err
+	}
+	// The pod init starts as early as it can, so that its start-up
+	// overlaps the making of the pod cgroup: on cgroup v1 before it, as
+	// nobody moves into it; on cgroup2 once stage1 init has moved in, so
+	// that the pod init starts there too (see createCgroup).
+	var pi *podInit
+	if !cg.Unified {
+		if pi, err = startPodInit(args, nw, sd); err != nil {
+			return 0, err
+		}
+		defer pi.close()
+	}
+	err = createCgroup(cg)
+	if err == nil && pi == nil {
+		if pi, err = startPodInit(args, nw, sd); err == nil {
+			defer pi.close()
+		}
+	}
+	if err == nil {
+		err = podctl.Send(pi.ctl, podctl.Start)
+	}
+	if err != nil {
+		if pi != nil {
+			pi.kill()
+		}
+		return 0, errors.Join(err, nw.Teardown(), removeCgroup(cg))
+	}
 	log.Debug("pod cgroup made", "dirs", cg.Dirs, "elapsed", time.Since(start))
-	code, err := runPodInit(args, nw, sd, log)
+	code, err := pi.wait(sd, log)
 	log.Debug("pod init exited", "code", code, "elapsed", time.Since(start))
 	if err := nw.Teardown(); err != nil {
 		log.Warn("pod network left to gc", "err", err)
@@ -93,36 +123,29 @@ func run(args []string) (int, error) {
 	return sd.exitCode(code), err
 }
 
-// makeCgroup records the pod cgroup, then creates it.
+// createCgroup records the pod cgroup in the pod dir, where the pod init,
+// enter and gc find it, then creates it.
 //
-// On cgroup v1 nobody is moved here: moving a process waits for an RCU
+// On cgroup v1 nobody is moved into it: moving a process waits for an RCU
 // grace period when none ran lately (about 10 ms, the largest cost of a pod
 // start), so stage1 init and the pod init stay in the cgroup stage1 started
 // in, and each exec helper moves only its exec'ing thread into its app's
 // cgroup, which costs no such wait (package appexec). On cgroup2, stage1
 // init moves itself into the stage1 leaf: its own cgroup may not keep
 // processes once it has a child with controllers.
-func makeCgroup(uuid string) (*cgroups.Pod, error) {
-	sys, err := cgroups.Discover()
-	if err != nil {
-		return nil, err
-	}
-	cg, err := sys.NewPod("saturn-" + uuid)
-	if err != nil {
-		return nil, err
-	}
+func createCgroup(cg *cgroups.Pod) error {
 	b, err := json.Marshal(cg)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := podstate.WriteAtomic(podstate.CgroupFile, b); err != nil {
-		return nil, err
+		return err
 	}
 	self := 0
 	if cg.Unified {
 		self = os.Getpid()
 	}
-	return cg, cg.Create(self)
+	return cg.Create(self)
 }
 
 // removeCgroup removes the pod cgroup once the pod's processes are gone
@@ -140,13 +163,24 @@ func removeCgroup(cg *cgroups.Pod) error {
 	return cg.Remove()
 }
 
-func runPodInit(args []string, nw network.Network, sd *systemd, log *slog.Logger) (int, error) {
+// podInit is the running pod init as stage1 init sees it.
+type podInit struct {
+	cmd   *exec.Cmd
+	ctl   *os.File // stage1 init's end of the control channel (package podctl)
+	ready *os.File // one byte once the apps have started
+	sigc  chan os.Signal
+}
+
+// startPodInit starts the pod init in the pod's new namespaces. It waits
+// for podctl.Start before it starts any app.
+func startPodInit(args []string, nw network.Network, sd *systemd) (*podInit, error) {
 	ready, readyW, err := os.Pipe()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	defer ready.Close()
-	cmd := &exec.Cmd{
+	defer readyW.Close()
+	pi := &podInit{ready: ready, sigc: make(chan os.Signal, 4)}
+	pi.cmd = &exec.Cmd{
 		Path:       "/proc/self/exe",
 		Args:       append([]string{podinit.Name}, args...),
 		Stdin:      os.Stdin,
@@ -158,35 +192,54 @@ func runPodInit(args []string, nw network.Network, sd *systemd, log *slog.Logger
 			Pdeathsig:  unix.SIGKILL,
 		},
 	}
+	ctlChild := (*os.File)(nil)
+	if pi.ctl, ctlChild, err = podctl.Pair(); err != nil {
+		ready.Close()
+		return nil, err
+	}
+	defer ctlChild.Close()
+	podctl.Attach(pi.cmd, ctlChild)
+	// Stop signals wait in sigc until the relay starts (wait), after Start.
+	signal.Notify(pi.sigc, unix.SIGTERM, unix.SIGINT, podctl.ForceSignal)
+	sd.pass(pi.cmd) // after the relay's signal.Notify: see systemd.pass
+	if err := nw.Start(pi.cmd); err != nil {
+		pi.close()
+		return nil, fmt.Errorf("start pod init: %w", err)
+	}
+	return pi, nil
+}
+
+// kill ends a pod init that will not be told to start.
+func (pi *podInit) kill() {
+	pi.cmd.Process.Kill()
+	pi.cmd.Wait()
+}
+
+func (pi *podInit) close() {
+	pi.ready.Close()
+	pi.ctl.Close()
+	signal.Stop(pi.sigc)
+}
+
+// wait relays stop requests to the pod init until it exits, and returns
+// its exit code.
+func (pi *podInit) wait(sd *systemd, log *slog.Logger) (int, error) {
 	defer sd.stopped()
-	ctl, ctlChild, err := podctl.Pair()
-	if err != nil {
-		return 0, err
-	}
-	defer ctl.Close()
-	podctl.Attach(cmd, ctlChild)
-	sigc := make(chan os.Signal, 4)
-	signal.Notify(sigc, unix.SIGTERM, unix.SIGINT, podctl.ForceSignal)
-	sd.pass(cmd) // after the relay's signal.Notify: see systemd.pass
-	if err := nw.Start(cmd); err != nil {
-		return 0, fmt.Errorf("start pod init: %w", err)
-	}
-	readyW.Close()
-	ctlChild.Close()
-	if err := podstate.WriteInt(podstate.PodInitPidFile, cmd.Process.Pid); err != nil {
+	pid := pi.cmd.Process.Pid
+	if err := podstate.WriteInt(podstate.PodInitPidFile, pid); err != nil {
 		log.Debug("record pod init pid", "err", err)
 	}
 	go func() {
 		// The pod is up once its apps have started: then enter can join.
 		var b [1]byte
-		if n, _ := ready.Read(b[:]); n == 1 {
-			podstate.WriteInt(podstate.PidFile, cmd.Process.Pid)
-			sd.up(cmd.Process.Pid) // READY=1, machined
+		if n, _ := pi.ready.Read(b[:]); n == 1 {
+			podstate.WriteInt(podstate.PidFile, pid)
+			sd.up(pid) // READY=1, machined
 		}
 		memtrim.Trim() // the code only setup ran: stage1 init now waits
 	}()
-	go podctl.Relay(sigc, ctl)
-	err = cmd.Wait()
+	go podctl.Relay(pi.sigc, pi.ctl)
+	err := pi.cmd.Wait()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
