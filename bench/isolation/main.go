@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/saturnpod/saturn/bench/internal/benchutil"
+	"github.com/saturnpod/saturn/stage1/memtrim"
 )
 
 func main() {
@@ -115,7 +116,7 @@ func measureMemory(saturn string, base []string, data string, pods int) error {
 			return err
 		}
 	}
-	time.Sleep(2 * time.Second) // let them settle (and trim)
+	time.Sleep(memtrim.Delay + 2*time.Second) // let them settle (and trim)
 	var total [2]usage
 	for _, u := range uuids {
 		state := filepath.Join(data, "pods", "run", u, "stage1", "state")

@@ -8,11 +8,15 @@ import (
 )
 
 // baseContenders time another saturn binary (-base: say, a build of the
-// previous commit) the same way, in the same run, so that a change to
-// stage0 is measured against what it replaces under the same load. It
-// runs the stage1 image beside the saturn under test, not its own.
-func baseContenders(base, saturn, data, stub, stubApp string) ([]*contender, error) {
-	stage1 := "--stage1-path=" + filepath.Join(filepath.Dir(saturn), "stage1.aci")
+// previous commit) the same way, in the same run, so that a change is
+// measured against what it replaces under the same load. It runs
+// baseStage1 if set (to compare stage1 images), else the stage1 image
+// beside the saturn under test (to compare stage0s).
+func baseContenders(base, baseStage1, saturn, data, stub, stubApp string) ([]*contender, error) {
+	if baseStage1 == "" {
+		baseStage1 = filepath.Join(filepath.Dir(saturn), "stage1.aci")
+	}
+	stage1 := "--stage1-path=" + baseStage1
 	// Untimed: imports the stage1 image under the base's import cache.
 	if err := benchutil.Sh(base, "--dir", data, "run", "--net=none", stage1, "saturn.io/bench/true"); err != nil {
 		return nil, err

@@ -26,14 +26,15 @@ func main() {
 	stub := flag.String("stub", "", "a stage1 that runs nothing (tests/stage1-stub): times stage0's share")
 	stubApp := flag.String("stub-app", "", "the app image the stub stage1 wants (saturn.test/stub-app)")
 	base := flag.String("base", "", "another saturn binary to time alongside (base, base0), e.g. the previous commit's")
+	baseStage1 := flag.String("base-stage1", "", "the stage1 image base runs (default: the one beside -saturn)")
 	flag.Parse()
 	runtime.LockOSThread() // see hideUnifiedCgroup
-	benchutil.Exit("bench run", run(f.Saturn, *base, f.Busybox, *stub, *stubApp, f.N))
+	benchutil.Exit("bench run", run(f.Saturn, *base, *baseStage1, f.Busybox, *stub, *stubApp, f.N))
 }
 
 type contender = benchutil.Contender
 
-func run(saturn, base, busybox, stub, stubApp string, n int) error {
+func run(saturn, base, baseStage1, busybox, stub, stubApp string, n int) error {
 	dir, err := os.MkdirTemp("", "saturn-bench-")
 	if err != nil {
 		return err
@@ -66,7 +67,7 @@ func run(saturn, base, busybox, stub, stubApp string, n int) error {
 		}})
 	}
 	if base != "" {
-		b, err := baseContenders(base, saturn, data, stub, stubApp)
+		b, err := baseContenders(base, baseStage1, saturn, data, stub, stubApp)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,9 @@
 // enter's command) runs: a small helper process, the stage1 binary re-exec'd
 // as "saturn-app-exec", that joins the app's namespaces and cgroup, takes on
 // the app's confinement (package isolation) and execs the program in place.
+// An app whose confinement a thread can carry (Direct) skips the helper:
+// StartDirect does the same on a thread of the pod init and forks the app
+// from it (direct.go).
 //
 // Why a helper: Go cannot run code between fork and exec, and the app's
 // user, capabilities, no_new_privs and seccomp filter must be set by the
@@ -183,30 +186,37 @@ func recvNS(sock int) (ns []int, first []byte, err error) {
 // enterAndExec joins the namespaces and execs, on one locked thread.
 func enterAndExec(spec *Spec, ns []int) error {
 	runtime.LockOSThread() // for good: namespaces and confinement are per thread
-	if err := joinCgroup(spec.Cgroup, spec.App); err != nil {
-		return err
-	}
-	if err := unix.Unshare(unix.CLONE_FS); err != nil {
-		return fmt.Errorf("unshare fs: %w", err)
-	}
-	for i, fd := range ns {
-		if err := unix.Setns(fd, 0); err != nil {
-			return fmt.Errorf("join namespace %d: %w", i, err)
-		}
-	}
-	if spec.NewCgroupNS {
-		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
-			return fmt.Errorf("new cgroup namespace: %w", err)
-		}
-	}
-	if err := unix.Chdir(spec.Dir); err != nil {
-		return fmt.Errorf("working directory %s: %w: %w", spec.Dir, err, errdefs.ErrNotFound)
-	}
-	argv0, err := lookPath(spec.Argv[0], spec.Env)
+	argv0, err := joinApp(spec, ns)
 	if err != nil {
 		return err
 	}
 	return spec.Isolation.Exec(argv0, spec.Argv, sdactivation.AppEnv(spec.Env))
+}
+
+// joinApp moves the calling (locked) thread into the app's cgroup,
+// namespaces (the mount namespace last) and working directory, and finds
+// the program to run there.
+func joinApp(spec *Spec, ns []int) (argv0 string, err error) {
+	if err := joinCgroup(spec.Cgroup, spec.App); err != nil {
+		return "", err
+	}
+	if err := unix.Unshare(unix.CLONE_FS); err != nil {
+		return "", fmt.Errorf("unshare fs: %w", err)
+	}
+	for i, fd := range ns {
+		if err := unix.Setns(fd, 0); err != nil {
+			return "", fmt.Errorf("join namespace %d: %w", i, err)
+		}
+	}
+	if spec.NewCgroupNS {
+		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+			return "", fmt.Errorf("new cgroup namespace: %w", err)
+		}
+	}
+	if err := unix.Chdir(spec.Dir); err != nil {
+		return "", fmt.Errorf("working directory %s: %w: %w", spec.Dir, err, errdefs.ErrNotFound)
+	}
+	return lookPath(spec.Argv[0], spec.Env)
 }
 
 // lookPath finds a command without a slash in the PATH of env, inside the

@@ -115,13 +115,18 @@ const (
 // Remove deletes the pod's cgroups, deepest first. It kills nothing: a
 // cgroup still holding a process stays, and Remove says ErrBusy. Missing
 // cgroups are fine, so Remove is idempotent and safe after any crash.
+// The hierarchies are independent: they are removed at once, since the
+// pod's exit waits for it.
 func (p *Pod) Remove() error {
+	errs := make(chan error, len(p.Dirs))
 	for _, dir := range p.Dirs {
-		if err := removeTree(dir); err != nil {
-			return err
-		}
+		go func() { errs <- removeTree(dir) }()
 	}
-	return nil
+	var err error
+	for range p.Dirs {
+		err = errors.Join(err, <-errs)
+	}
+	return err
 }
 
 func removeTree(dir string) error {

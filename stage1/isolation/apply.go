@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strconv"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -103,20 +104,23 @@ func (c Config) Exec(argv0 string, argv, env []string) error {
 }
 
 // setIDs sets the supplementary groups, then the gid, then the uid: each
-// step needs the privilege the next one gives up.
+// step needs the privilege the next one gives up. The calls are raw, so
+// they change the calling thread only (the syscall package's change every
+// thread of the process, stopping each in turn): the thread execs next,
+// and exec ends the others.
 func setIDs(c Config) error {
-	groups := make([]int, len(c.Groups))
-	for i, g := range c.Groups {
-		groups[i] = int(g)
+	var groups unsafe.Pointer
+	if len(c.Groups) > 0 {
+		groups = unsafe.Pointer(&c.Groups[0])
 	}
-	if err := syscall.Setgroups(groups); err != nil {
-		return fmt.Errorf("setgroups %v: %w", c.Groups, err)
+	if _, _, e := unix.RawSyscall(unix.SYS_SETGROUPS, uintptr(len(c.Groups)), uintptr(groups), 0); e != 0 {
+		return fmt.Errorf("setgroups %v: %w", c.Groups, e)
 	}
-	if err := syscall.Setgid(int(c.GID)); err != nil {
-		return fmt.Errorf("setgid %d: %w", c.GID, err)
+	if _, _, e := unix.RawSyscall(unix.SYS_SETRESGID, uintptr(c.GID), uintptr(c.GID), uintptr(c.GID)); e != 0 {
+		return fmt.Errorf("setgid %d: %w", c.GID, e)
 	}
-	if err := syscall.Setuid(int(c.UID)); err != nil {
-		return fmt.Errorf("setuid %d: %w", c.UID, err)
+	if _, _, e := unix.RawSyscall(unix.SYS_SETRESUID, uintptr(c.UID), uintptr(c.UID), uintptr(c.UID)); e != 0 {
+		return fmt.Errorf("setuid %d: %w", c.UID, e)
 	}
 	return nil
 }

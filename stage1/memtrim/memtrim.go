@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -26,6 +27,17 @@ import (
 // nothing in stage1 reads a memory profile.
 func init() {
 	runtime.MemProfileRate = 0
+}
+
+// Delay is how long a process waits to Trim once setup is done: a pod
+// that ends sooner (a batch job, a failing app) neither pays for the trim
+// nor faults the code of its exit path back in, on the path that its
+// caller waits on.
+const Delay = time.Second
+
+// TrimLater runs Trim after Delay, on a timer; the process may exit first.
+func TrimLater() {
+	time.AfterFunc(Delay, Trim)
 }
 
 // Trim unmaps the code and read-only data setup used. It runs no garbage

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/appc/spec/schema"
@@ -23,7 +22,6 @@ import (
 	"github.com/saturnpod/saturn/stage1/nsthread"
 	"github.com/saturnpod/saturn/stage1/podstate"
 	"github.com/saturnpod/saturn/stage1/reaper"
-	"github.com/saturnpod/saturn/stage1/sdactivation"
 )
 
 // runApp runs one app from setup to its post-stop handlers, records its
@@ -41,38 +39,48 @@ func (p *pod) runApp(ra *schema.RuntimeApp, started func()) int {
 }
 
 func (p *pod) appLife(ra *schema.RuntimeApp, name string, started func()) (int, error) {
+	iso, err := isolation.FromIsolators(ra.App.Isolators, isolation.Insecure{
+		Capabilities: p.flags.DisableCaps, Seccomp: p.flags.DisableSeccomp,
+	})
+	if err != nil {
+		return p.record(name, 254), err
+	}
 	stdio, closeW, err := p.appOutput(name)
 	if err != nil {
 		return p.record(name, 254), err
 	}
+	// The pod init's copies of the output pipes' write ends go once the
+	// app (or its helper) has its own.
+	closeW = sync.OnceFunc(closeW)
+	defer closeW()
 	nl, err := p.notifyListen(ra, name)
 	if err != nil {
-		closeW()
 		return p.record(name, 254), err
 	}
 	if nl != nil {
 		defer nl.Close()
 	}
-	// The helper's start-up overlaps the building of the root, which
+	// A helper's start-up overlaps the building of the root, which
 	// overlaps the making of the cgroups.
-	h, err := p.spawn(stdio, true, name)
-	closeW()
+	st, err := p.newStarter(name, stdio, iso)
 	if err != nil {
 		return p.record(name, 254), err
 	}
-	mntns, spec, err := p.prepare(ra, name, p.cgroupsOnStart(ra, name))
+	mntns, spec, err := p.prepare(ra, name, iso, p.cgroupsOnStart(ra, name))
 	if err != nil {
-		h.abort()
+		st.abort()
 		return p.record(name, 254), err
 	}
 	defer unix.Close(mntns)
 	p.log.Debug("app root ready", "app", name, "elapsed", time.Since(p.began))
 	if err := p.hooks(ra, spec, mntns, "pre-start"); err != nil {
-		h.abort()
+		st.abort()
 		return p.record(name, 254), err
 	}
 	spec.NewCgroupNS = true
-	if err := h.exec(notifySpec(spec, nl), mntns); err != nil {
+	h, err := st.start(notifySpec(spec, nl), mntns)
+	closeW()
+	if err != nil {
 		return p.record(name, 254), err
 	}
 	if pid, err := hostPid(h.pidfd); err == nil {
@@ -110,7 +118,7 @@ func (p *pod) record(name string, code int) int {
 
 // prepare builds the app's root in a new mount namespace (on a thread of
 // its own) and computes how to exec the app. It returns the namespace.
-func (p *pod) prepare(ra *schema.RuntimeApp, name string, podReady func() ([]approot.CgroupDir, error)) (int, *appexec.Spec, error) {
+func (p *pod) prepare(ra *schema.RuntimeApp, name string, iso isolation.Config, podReady func() ([]approot.CgroupDir, error)) (int, *appexec.Spec, error) {
 	rs, err := p.rootSpec(ra, name)
 	if err != nil {
 		return -1, nil, err
@@ -142,7 +150,7 @@ func (p *pod) prepare(ra *schema.RuntimeApp, name string, podReady func() ([]app
 		unix.Close(mntns)
 		return -1, nil, err
 	}
-	spec, err := p.execSpec(ra, name, proc)
+	spec, err := p.execSpec(name, iso, proc)
 	if err != nil {
 		unix.Close(mntns)
 		return -1, nil, err
@@ -216,13 +224,7 @@ func (p *pod) rootSpec(ra *schema.RuntimeApp, name string) (*approot.Spec, error
 }
 
 // execSpec is how the app (and its handlers, and enter) exec, saved for enter.
-func (p *pod) execSpec(ra *schema.RuntimeApp, name string, proc *appproc.Proc) (*appexec.Spec, error) {
-	iso, err := isolation.FromIsolators(ra.App.Isolators, isolation.Insecure{
-		Capabilities: p.flags.DisableCaps, Seccomp: p.flags.DisableSeccomp,
-	})
-	if err != nil {
-		return nil, err
-	}
+func (p *pod) execSpec(name string, iso isolation.Config, proc *appproc.Proc) (*appexec.Spec, error) {
 	iso.UID, iso.GID, iso.Groups = proc.Cred.Uid, proc.Cred.Gid, proc.Cred.Groups
 	spec := &appexec.Spec{Argv: proc.Argv, Env: proc.Env, Dir: proc.Dir, Isolation: iso, App: name, Cgroup: p.cgroup}
 	b, err := json.Marshal(spec)
@@ -254,62 +256,6 @@ func (p *pod) hooks(ra *schema.RuntimeApp, spec *appexec.Spec, mntns int, kind s
 		}
 	}
 	return nil
-}
-
-// helper is an exec helper started ahead of its spec (package appexec).
-type helper struct {
-	sock  int
-	done  <-chan unix.WaitStatus
-	pidfd int // the main app's: for stop; -1 for handlers
-}
-
-// spawn starts an exec helper, a child of the pod init (so it already
-// shares the pod's PID, UTS, IPC and network namespaces). A main app gets
-// its own session (and the terminal when interactive) and a pidfd.
-func (p *pod) spawn(stdio [3]uintptr, main bool, app string) (*helper, error) {
-	parent, child, err := appexec.Socketpair()
-	if err != nil {
-		return nil, err
-	}
-	h := &helper{sock: parent, pidfd: -1}
-	sys := &syscall.SysProcAttr{Setsid: true}
-	if main {
-		sys.PidFD = &h.pidfd
-		sys.Setctty = p.flags.Interactive && isTerminal(int(stdio[0]))
-	}
-	socks := p.appSockets(app, main)
-	attr := &syscall.ProcAttr{Files: sdactivation.HelperFiles(stdio, socks, child), Env: sdactivation.HelperEnv(socks), Sys: sys}
-	_, h.done, err = p.reaper.Start("/proc/self/exe", []string{appexec.Name}, attr)
-	unix.Close(child)
-	if err != nil {
-		unix.Close(parent)
-		return nil, err
-	}
-	return h, nil
-}
-
-// exec has the helper join the app's mount namespace and exec spec. On
-// error the helper has ended.
-func (h *helper) exec(spec *appexec.Spec, mntns int) error {
-	err := appexec.Handshake(h.sock, spec, []int{mntns})
-	h.sock = -1
-	if err != nil {
-		h.abort()
-	}
-	return err
-}
-
-// abort ends a helper that will not exec: without a spec it exits.
-func (h *helper) abort() {
-	if h.sock >= 0 {
-		unix.Close(h.sock)
-		h.sock = -1
-	}
-	<-h.done
-	if h.pidfd >= 0 {
-		unix.Close(h.pidfd)
-		h.pidfd = -1
-	}
 }
 
 // appStdio is the caller's stdin for an interactive app, else /dev/null.

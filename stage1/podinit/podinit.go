@@ -57,8 +57,8 @@ type pod struct {
 	pm     *schema.PodManifest
 	dir    string // absolute pod dir
 	reaper *reaper.Reaper
-	// started is closed once stage1 init said podctl.Start: cgroup is set
-	// then, and the apps may join their cgroups.
+	// started is closed once stage1 init said podctl.Start: the pod
+	// cgroup exists then, and the apps may join their cgroups.
 	started chan struct{}
 	cgroup  *cgroups.Pod // nil: no cgroup (stage1 init could not make one)
 	devNull *os.File
@@ -86,6 +86,11 @@ func run(args []string) (int, error) {
 	// The apps share this PID namespace: keep them out of /proc/1's
 	// memory, fds and exe.
 	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
+	// Apps are forked from this process: none may inherit an fd it was
+	// not given (stage1 init's pipes and sockets are found by number).
+	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
+		return 0, fmt.Errorf("close_range: %w", err)
+	}
 	p := &pod{reaper: reaper.New(), running: map[string]int{}, began: time.Now(), started: make(chan struct{})}
 	// An app (root, with CAP_KILL) can signal PID 1: no signal stops the
 	// pod; stop commands come from stage1 init (package podctl).
@@ -113,9 +118,6 @@ func run(args []string) (int, error) {
 	if c := <-ctl; c != podctl.Start {
 		return 0, fmt.Errorf("stage1 init sent %q before starting the pod: %w", c, errdefs.ErrInvalid)
 	}
-	if err := p.readCgroup(); err != nil {
-		return 0, err
-	}
 	close(p.started)
 	p.log.Debug("pod started", "elapsed", time.Since(p.began))
 	go func() {
@@ -125,7 +127,7 @@ func run(args []string) (int, error) {
 			f.Write([]byte{1})
 			f.Close()
 		}
-		memtrim.Trim() // the code only setup ran: the pod init now waits
+		memtrim.TrimLater() // the code only setup ran: the pod init now waits
 	}()
 	code := 0
 	for left := len(p.pm.Apps); left > 0; {
@@ -183,6 +185,9 @@ func (p *pod) setup(args []string) error {
 	if p.devNull, err = os.Open(os.DevNull); err != nil {
 		return err
 	}
+	if err := p.readCgroup(); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(podstate.StatusDir, 0o755); err != nil {
 		return err
 	}
@@ -202,7 +207,8 @@ func (p *pod) network() error {
 	return nw.InPod()
 }
 
-// readCgroup reads the pod cgroup that stage1 init made, if it made one.
+// readCgroup reads the pod cgroup stage1 init recorded, if it recorded
+// one: it exists once stage1 init says podctl.Start.
 func (p *pod) readCgroup() error {
 	b, err := os.ReadFile(podstate.CgroupFile)
 	if err != nil {

@@ -84,6 +84,9 @@ func run(args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := recordCgroup(cg); err != nil {
+		return 0, err
+	}
 	// The pod init starts as early as it can, so that its start-up
 	// overlaps the making of the pod cgroup: on cgroup v1 before it, as
 	// nobody moves into it; on cgroup2 once stage1 init has moved in, so
@@ -123,24 +126,26 @@ func run(args []string) (int, error) {
 	return sd.exitCode(code), err
 }
 
-// createCgroup records the pod cgroup in the pod dir, where the pod init,
-// enter and gc find it, then creates it.
-//
-// On cgroup v1 nobody is moved into it: moving a process waits for an RCU
-// grace period when none ran lately (about 10 ms, the largest cost of a pod
-// start), so stage1 init and the pod init stay in the cgroup stage1 started
-// in, and each exec helper moves only its exec'ing thread into its app's
-// cgroup, which costs no such wait (package appexec). On cgroup2, stage1
-// init moves itself into the stage1 leaf: its own cgroup may not keep
-// processes once it has a child with controllers.
-func createCgroup(cg *cgroups.Pod) error {
+// recordCgroup records the pod cgroup in the pod dir, where the pod init,
+// enter and gc find it, before it exists: gc removes what a crash left.
+func recordCgroup(cg *cgroups.Pod) error {
 	b, err := json.Marshal(cg)
 	if err != nil {
 		return err
 	}
-	if err := podstate.WriteAtomic(podstate.CgroupFile, b); err != nil {
-		return err
-	}
+	return podstate.WriteAtomic(podstate.CgroupFile, b)
+}
+
+// createCgroup creates the pod cgroup.
+//
+// On cgroup v1 nobody is moved into it: moving a process waits for an RCU
+// grace period when none ran lately (about 10 ms, the largest cost of a pod
+// start), so stage1 init and the pod init stay in the cgroup stage1 started
+// in, and each app (or its exec helper) moves only its exec'ing thread into
+// its app's cgroup, which costs no such wait (package appexec). On cgroup2,
+// stage1 init moves itself into the stage1 leaf: its own cgroup may not
+// keep processes once it has a child with controllers.
+func createCgroup(cg *cgroups.Pod) error {
 	self := 0
 	if cg.Unified {
 		self = os.Getpid()
@@ -236,7 +241,7 @@ func (pi *podInit) wait(sd *systemd, log *slog.Logger) (int, error) {
 			podstate.WriteInt(podstate.PidFile, pid)
 			sd.up(pid) // READY=1, machined
 		}
-		memtrim.Trim() // the code only setup ran: stage1 init now waits
+		memtrim.TrimLater() // the code only setup ran: stage1 init now waits
 	}()
 	go podctl.Relay(pi.sigc, pi.ctl)
 	err := pi.cmd.Wait()

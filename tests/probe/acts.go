@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -88,4 +89,36 @@ func errName(err error) string {
 		}
 	}
 	return err.Error()
+}
+
+// inheritedFds lists the open fds and their targets with raw calls, before
+// the Go runtime or the probe opens anything of its own.
+func inheritedFds() map[string]string {
+	fds := map[string]string{}
+	dir, err := syscall.Open("/proc/self/fd", syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		fds["error"] = err.Error()
+		return fds
+	}
+	defer syscall.Close(dir)
+	buf := make([]byte, 8192)
+	var names []string
+	for {
+		n, err := syscall.ReadDirent(dir, buf)
+		if err != nil || n <= 0 {
+			break
+		}
+		_, _, names = syscall.ParseDirent(buf[:n], -1, names)
+	}
+	own := strconv.Itoa(dir)
+	for _, name := range names {
+		if name == own {
+			continue
+		}
+		target := make([]byte, 256)
+		if n, err := syscall.Readlink("/proc/self/fd/"+name, target); err == nil {
+			fds[name] = string(target[:n])
+		}
+	}
+	return fds
 }

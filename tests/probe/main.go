@@ -3,6 +3,13 @@
 // namespaces, capabilities, seccomp, cgroups, files), then acts as its flags
 // say: write files, sleep, exit with a code. The functional tests and the
 // demo assert on its reports.
+//
+// The runtime's cgroup-aware GOMAXPROCS is off: it keeps the CPU quota
+// files open, which would show among the fds the probe reports as
+// inherited.
+//
+//go:debug containermaxprocs=0
+//go:debug updatemaxprocs=0
 package main
 
 import (
@@ -25,6 +32,7 @@ func (l *list) String() string     { return strings.Join(*l, ",") }
 func (l *list) Set(s string) error { *l = append(*l, s); return nil }
 
 func main() {
+	fds := inheritedFds()
 	var reads, dirs, writes, syscalls, signals list
 	out := flag.String("out", "", "also write the report to this file")
 	sleep := flag.Duration("sleep", 0, "sleep this long after reporting")
@@ -45,6 +53,7 @@ func main() {
 		signal.Ignore(syscall.SIGTERM)
 	}
 	r := collect(reads, dirs)
+	r.Fds = fds
 	for _, w := range writes {
 		p, content, _ := strings.Cut(w, "=")
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {

@@ -10,8 +10,14 @@
 //	  └ clone(NEWNS|NEWPID|NEWUTS|NEWIPC[|NEWNET]) ──▶ pod init (package podinit), PID 1
 //	      ├ per app, on a thread of its own: new mount namespace, overlay root,
 //	      │ /proc /sys /dev volumes hosts resolv.conf, pivot_root (package approot)
-//	      └ exec helper (package appexec) ──▶ joins the app's mount namespace and
-//	        cgroup, takes the app's user, capabilities, no_new_privs, seccomp ──▶ exec app
+//	      └ per app, a thread that joins the app's mount namespace and cgroup and
+//	        takes its capabilities, no_new_privs and seccomp filter ──▶ fork, set
+//	        the app's user ──▶ exec app; or, when the confinement needs a process
+//	        of its own, an exec helper (package appexec) that does the same ──▶ exec app
+//
+// stage1 init starts the pod init before it makes the pod cgroup, and the
+// pod init builds the roots meanwhile; the apps start once stage1 init
+// says so (podctl.Start).
 //
 // enter starts the same exec helper inside the app's namespaces (package
 // enter); stop signals stage1 init, which tells the pod init over a control

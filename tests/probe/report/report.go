@@ -29,7 +29,10 @@ type Report struct {
 	Syscalls map[string]string `json:"syscalls,omitempty"`
 	// Signals: --signal results by "PID:SIG", "ok" or the errno's name.
 	Signals map[string]string `json:"signals,omitempty"`
-	Errors  []string          `json:"errors,omitempty"`
+	// Fds: the fds the probe was started with, by number, and what they
+	// point to (read before the probe opens any file).
+	Fds    map[string]string `json:"fds"`
+	Errors []string          `json:"errors,omitempty"`
 }
 
 // Mount is one line of /proc/self/mountinfo.

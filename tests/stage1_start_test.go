@@ -1,0 +1,44 @@
+package tests
+
+import (
+	"maps"
+	"slices"
+	"testing"
+)
+
+// An app starts in one of two ways (package podinit's starter): forked
+// straight from a pod init thread that took on its confinement, or through
+// an exec helper when that confinement needs a process of its own (here:
+// an oom-score-adj isolator; also rlimits, a custom seccomp filter, socket
+// activation, cgroup2). Either way the app gets its stdio and no other fd,
+// and the same user, groups, capability sets, no_new_privs, seccomp mode,
+// cgroup, working dir and environment.
+func TestAppStartPathsConfineAlike(t *testing.T) {
+	e := newEnv(t)
+	direct := customProbe(t, e, nil)
+	helped := customProbe(t, e, nil, "--isolator", `os/linux/oom-score-adj=700`)
+	for _, user := range []string{"0", "1234"} {
+		probe := func(aci string) probeReport {
+			r := oneProbe(t, e.ok("run", stage1Flag(), "--net=none", aci, "--user="+user, "--group=2345"))
+			if got := slices.Sorted(maps.Keys(r.Fds)); !slices.Equal(got, []string{"0", "1", "2"}) {
+				t.Errorf("user %s, %s: the app was started with fds %v, want only stdio", user, aci, r.Fds)
+			}
+			return r
+		}
+		a, b := probe(direct), probe(helped)
+		if a.UID != b.UID || a.GID != b.GID || !slices.Equal(a.Groups, b.Groups) {
+			t.Errorf("user %s: credentials differ: direct %d:%d %v, helper %d:%d %v", user, a.UID, a.GID, a.Groups, b.UID, b.GID, b.Groups)
+		}
+		for _, k := range []string{"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp"} {
+			if a.Status[k] == "" || a.Status[k] != b.Status[k] {
+				t.Errorf("user %s: %s: direct %q, helper %q", user, k, a.Status[k], b.Status[k])
+			}
+		}
+		if !slices.Equal(a.Cgroup, b.Cgroup) || a.Cwd != b.Cwd || !slices.Equal(a.Env, b.Env) {
+			t.Errorf("user %s: cgroup, cwd or env differ:\ndirect %v %q %v\nhelper %v %q %v", user, a.Cgroup, a.Cwd, a.Env, b.Cgroup, b.Cwd, b.Env)
+		}
+		if a.Status["Seccomp"] != "2" {
+			t.Errorf("user %s: seccomp mode %q, want a filter (2)", user, a.Status["Seccomp"])
+		}
+	}
+}
