@@ -47,6 +47,11 @@ const ForceSignal = podctl.ForceSignal
 // Grace is how long apps get between SIGTERM and SIGKILL.
 const Grace = 10 * time.Second
 
+// EnvCgroup names the environment variable in which stage1 init gives the
+// pod init the pod cgroup (cgroups.Pod as JSON): it exists once stage1
+// init says podctl.Start.
+const EnvCgroup = "SATURN_POD_CGROUP"
+
 // readyFd is where stage1 init listens for "apps started".
 const readyFd = 3
 
@@ -60,7 +65,7 @@ type pod struct {
 	// started is closed once stage1 init said podctl.Start: the pod
 	// cgroup exists then, and the apps may join their cgroups.
 	started chan struct{}
-	cgroup  *cgroups.Pod // nil: no cgroup (stage1 init could not make one)
+	cgroup  *cgroups.Pod
 	devNull *os.File
 	logs    applog.Set            // the apps' output copies
 	sockets []sdactivation.Socket // from systemd socket activation
@@ -92,9 +97,6 @@ func run(args []string) (int, error) {
 		return 0, fmt.Errorf("close_range: %w", err)
 	}
 	p := &pod{reaper: reaper.New(), running: map[string]int{}, began: time.Now(), started: make(chan struct{})}
-	// An app (root, with CAP_KILL) can signal PID 1: no signal stops the
-	// pod; stop commands come from stage1 init (package podctl).
-	podctl.Shield()
 	ctlFile, err := podctl.Open()
 	if err != nil {
 		return 0, err
@@ -109,6 +111,10 @@ func run(args []string) (int, error) {
 		started.Add(1)
 		go func() { results <- p.runApp(&p.pm.Apps[i], started.Done) }()
 	}
+	// An app (root, with CAP_KILL) can signal PID 1: no signal stops the
+	// pod; stop commands come from stage1 init (package podctl). Shielded
+	// before any app (or handler) runs, after the roots' building began.
+	podctl.Shield()
 	// The apps' roots are built while stage1 init sets up the pod's
 	// network and cgroup; they join their cgroups, and start, once it
 	// says Start.
@@ -207,16 +213,16 @@ func (p *pod) network() error {
 	return nw.InPod()
 }
 
-// readCgroup reads the pod cgroup stage1 init recorded, if it recorded
-// one: it exists once stage1 init says podctl.Start.
+// readCgroup takes the pod cgroup from stage1 init (EnvCgroup).
 func (p *pod) readCgroup() error {
-	b, err := os.ReadFile(podstate.CgroupFile)
-	if err != nil {
-		return nil
+	v, ok := os.LookupEnv(EnvCgroup)
+	if !ok {
+		return fmt.Errorf("%s not set by stage1 init: %w", EnvCgroup, errdefs.ErrInvalid)
 	}
+	os.Unsetenv(EnvCgroup)
 	p.cgroup = &cgroups.Pod{}
-	if err := json.Unmarshal(b, p.cgroup); err != nil {
-		return fmt.Errorf("%s: %w", podstate.CgroupFile, err)
+	if err := json.Unmarshal([]byte(v), p.cgroup); err != nil {
+		return fmt.Errorf("%s: %w: %w", EnvCgroup, err, errdefs.ErrInvalid)
 	}
 	return nil
 }

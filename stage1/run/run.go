@@ -69,10 +69,7 @@ func run(args []string) (int, error) {
 	if err := os.MkdirAll(podstate.StateDir, 0o700); err != nil {
 		return 0, err
 	}
-	// stop signals this process, never the pod init (package podctl).
-	if err := podstate.WriteInt(podctl.InitPidFile, os.Getpid()); err != nil {
-		return 0, err
-	}
+	// Before any network exists: gc tears down what this names.
 	if err := os.WriteFile(podstate.NetFile, []byte(flags.Net), 0o644); err != nil {
 		return 0, err
 	}
@@ -84,23 +81,21 @@ func run(args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := recordCgroup(cg); err != nil {
-		return 0, err
-	}
 	// The pod init starts as early as it can, so that its start-up
-	// overlaps the making of the pod cgroup: on cgroup v1 before it, as
-	// nobody moves into it; on cgroup2 once stage1 init has moved in, so
-	// that the pod init starts there too (see createCgroup).
+	// overlaps the rest of the setup, the pod cgroup's making above all:
+	// on cgroup v1 first, as nobody moves into that cgroup; on cgroup2 once
+	// stage1 init has moved in, so that the pod init starts there too (see
+	// createCgroup).
 	var pi *podInit
 	if !cg.Unified {
-		if pi, err = startPodInit(args, nw, sd); err != nil {
+		if pi, err = startPodInit(args, nw, sd, cg); err != nil {
 			return 0, err
 		}
 		defer pi.close()
 	}
-	err = createCgroup(cg)
+	err = setupPod(cg)
 	if err == nil && pi == nil {
-		if pi, err = startPodInit(args, nw, sd); err == nil {
+		if pi, err = startPodInit(args, nw, sd, cg); err == nil {
 			defer pi.close()
 		}
 	}
@@ -126,14 +121,22 @@ func run(args []string) (int, error) {
 	return sd.exitCode(code), err
 }
 
-// recordCgroup records the pod cgroup in the pod dir, where the pod init,
-// enter and gc find it, before it exists: gc removes what a crash left.
-func recordCgroup(cg *cgroups.Pod) error {
+// setupPod records stage1 init's PID, for stop, and the pod cgroup, for
+// enter and gc, then makes the cgroup: recorded first, gc removes what a
+// crash left.
+func setupPod(cg *cgroups.Pod) error {
+	// stop signals this process, never the pod init (package podctl).
+	if err := podstate.WriteInt(podctl.InitPidFile, os.Getpid()); err != nil {
+		return err
+	}
 	b, err := json.Marshal(cg)
 	if err != nil {
 		return err
 	}
-	return podstate.WriteAtomic(podstate.CgroupFile, b)
+	if err := podstate.WriteAtomic(podstate.CgroupFile, b); err != nil {
+		return err
+	}
+	return createCgroup(cg)
 }
 
 // createCgroup creates the pod cgroup.
@@ -178,7 +181,11 @@ type podInit struct {
 
 // startPodInit starts the pod init in the pod's new namespaces. It waits
 // for podctl.Start before it starts any app.
-func startPodInit(args []string, nw network.Network, sd *systemd) (*podInit, error) {
+func startPodInit(args []string, nw network.Network, sd *systemd, cg *cgroups.Pod) (*podInit, error) {
+	cgJSON, err := json.Marshal(cg)
+	if err != nil {
+		return nil, err
+	}
 	ready, readyW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -192,6 +199,8 @@ func startPodInit(args []string, nw network.Network, sd *systemd) (*podInit, err
 		Stdout:     os.Stdout,
 		Stderr:     os.Stderr,
 		ExtraFiles: []*os.File{readyW},
+		// The pod cgroup, which exists once the pod init gets podctl.Start.
+		Env: append(os.Environ(), podinit.EnvCgroup+"="+string(cgJSON)),
 		SysProcAttr: &syscall.SysProcAttr{
 			Cloneflags: unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC,
 			Pdeathsig:  unix.SIGKILL,
