@@ -212,3 +212,51 @@ func TestDotSlashArchive(t *testing.T) {
 		t.Fatalf("verify: %+v %v", rep, err)
 	}
 }
+
+// RenderTree records a use in the tree's marker and the image's info file,
+// at most once per useResolution: starting pods in a row costs no
+// metadata write each.
+func TestRenderTreeRecordsUseCoarsely(t *testing.T) {
+	s, _ := newStore(t)
+	id := mustImport(t, s, mkTar(t, mf("example.com/used")))
+	treeID, _, err := s.RenderTree(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{filepath.Join(s.treeDir(treeID), renderedFile), filepath.Join(s.imageDir(id), "info")}
+	mtimes := func() []time.Time {
+		var ts []time.Time
+		for _, p := range paths {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts = append(ts, fi.ModTime())
+		}
+		return ts
+	}
+	recent := time.Now().Add(-useResolution / 2)
+	old := time.Now().Add(-2 * useResolution)
+	for _, p := range paths {
+		os.Chtimes(p, recent, recent)
+	}
+	if _, _, err := s.RenderTree(id); err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range mtimes() {
+		if !m.Equal(recent) {
+			t.Errorf("%s touched again within the resolution: %v", paths[i], m)
+		}
+	}
+	for _, p := range paths {
+		os.Chtimes(p, old, old)
+	}
+	if _, _, err := s.RenderTree(id); err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range mtimes() {
+		if time.Since(m) > useResolution {
+			t.Errorf("%s not touched: %v", paths[i], m)
+		}
+	}
+}

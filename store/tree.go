@@ -50,11 +50,26 @@ func (s *Store) RenderTree(id string) (string, string, error) {
 		}
 	}
 	now := time.Now()
-	os.Chtimes(filepath.Join(s.treeDir(treeID), renderedFile), now, now)
+	touch(filepath.Join(s.treeDir(treeID), renderedFile), now)
 	for _, i := range ids {
-		s.touch(i, now)
+		touch(filepath.Join(s.imageDir(i), "info"), now)
 	}
 	return treeID, filepath.Join(s.treeDir(treeID), "rootfs"), nil
+}
+
+// useResolution is how precisely a use is recorded: a tree or image used
+// within it is not touched again. Each touch is a journaled metadata
+// write on every pod start; gc keeps a tree for minTreeAge (far more)
+// after its last recorded use.
+const useResolution = 10 * time.Second
+
+// touch records a use of a tree or an image: the mtime of its marker
+// (rendered) or info file.
+func touch(path string, now time.Time) {
+	if fi, err := os.Stat(path); err == nil && now.Sub(fi.ModTime()) < useResolution {
+		return
+	}
+	os.Chtimes(path, now, now)
 }
 
 // TreeRootfs returns the rootfs path of a complete tree.
@@ -71,11 +86,6 @@ func (s *Store) TreeRootfs(treeID string) (string, error) {
 func (s *Store) treeComplete(treeID string) bool {
 	_, err := os.Stat(filepath.Join(s.treeDir(treeID), renderedFile))
 	return err == nil
-}
-
-// touch records a use of an image (the mtime of its info file).
-func (s *Store) touch(id string, t time.Time) {
-	os.Chtimes(filepath.Join(s.imageDir(id), "info"), t, t)
 }
 
 // renderTree renders into the temporary area and publishes the tree with
