@@ -26,7 +26,7 @@ func main() {
 }
 
 func run(saturn, busybox string, n int) error {
-	dir, err := os.MkdirTemp("", "saturn-bench-fly-")
+	dir, err := benchutil.TempDir("saturn-bench-fly-")
 	if err != nil {
 		return err
 	}

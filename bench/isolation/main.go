@@ -33,7 +33,7 @@ func main() {
 }
 
 func run(saturn, stage1, busybox string, n, pods int) error {
-	dir, err := os.MkdirTemp("", "saturn-bench-")
+	dir, err := benchutil.TempDir("saturn-bench-")
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 // interleaved: "start" is until the app's first output (what a user waits
 // for), "total" until saturn exits (the network's teardown included).
 func e2e(saturn, stage1, image string, n int) error {
-	data, err := os.MkdirTemp("", "saturn-bench-net-e2e-")
+	data, err := benchutil.TempDir("saturn-bench-net-e2e-")
 	if err != nil {
 		return err
 	}

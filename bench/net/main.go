@@ -50,7 +50,7 @@ func run(plugins string, n int) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp("", "saturn-bench-net-")
+	tmp, err := benchutil.TempDir("saturn-bench-net-")
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ func main() {
 }
 
 func bench(saturn, stage1, image string, n, runs int, keep bool) error {
-	dir, err := os.MkdirTemp("", "saturn-bench-pods-")
+	dir, err := benchutil.TempDir("saturn-bench-pods-")
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func main() {
 type contender = benchutil.Contender
 
 func run(saturn, base, baseStage1, busybox, stub, stubApp string, n int) error {
-	dir, err := os.MkdirTemp("", "saturn-bench-")
+	dir, err := benchutil.TempDir("saturn-bench-")
 	if err != nil {
 		return err
 	}

@@ -34,8 +34,7 @@ func run(saturn, work string, files int, size int64, runs int) error {
 		return err
 	}
 	if work == "" {
-		// /var/tmp: on disk like /var/lib/saturn, where /tmp may be tmpfs.
-		if work, err = os.MkdirTemp("/var/tmp", "saturn-bench-"); err != nil {
+		if work, err = benchutil.TempDir("saturn-bench-"); err != nil {
 			return err
 		}
 		defer os.RemoveAll(work)
