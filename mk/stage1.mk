@@ -31,7 +31,8 @@ $(BIN)/stage1.aci: $(S1_DIR)/rootfs/stage1 $(CNI_PLUGINS) | $(SATURN)
 		--annotation coreos.com/rkt/stage1/gc=/gc \
 		--annotation coreos.com/rkt/stage1/stop=/stop \
 		--annotation coreos.com/rkt/stage1/interface-version=$(S1_IFACE) \
-		--annotation saturn.io/stage1/app-roots=stage1
+		--annotation saturn.io/stage1/app-roots=stage1 \
+		--annotation saturn.io/stage1/rootfs=read-only
 
 $(BUILD)/test/probe: $(wildcard tests/probe/*.go)
 	$(STATIC) -o $@ ./tests/probe

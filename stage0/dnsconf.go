@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
-	"github.com/saturnpod/saturn/stage0/pod"
 )
 
 // DNS values of --dns and --hosts-entry that are not addresses.
@@ -71,9 +70,9 @@ func dnsConfMode(o RunOptions) string {
 }
 
 // writeHosts writes --hosts-entry where stage1 finds it with
-// --dns-conf-mode=hosts=stage0: etc/rkt-hosts in its root, after the
-// localhost entries an /etc/hosts needs.
-func writeHosts(dir string, o RunOptions) error {
+// --dns-conf-mode=hosts=stage0: rkt-hosts in etc (stage1Info.etcDir),
+// after the localhost entries an /etc/hosts needs.
+func writeHosts(etc string, o RunOptions) error {
 	if !strings.Contains(dnsConfMode(o), "hosts=stage0") {
 		return nil
 	}
@@ -83,13 +82,12 @@ func writeHosts(dir string, o RunOptions) error {
 		ip, name, _ := strings.Cut(he, "=")
 		fmt.Fprintf(&b, "%s\t%s\n", ip, name)
 	}
-	return writeStage1Etc(dir, "rkt-hosts", "hosts", b.String())
+	return writeStage1Etc(etc, "rkt-hosts", "hosts", b.String())
 }
 
-// writeStage1Etc writes etc/name in stage1's root (its overlay's upper
-// dir), where stage1 reads what stage0 generated; what names it in errors.
-func writeStage1Etc(dir, name, what, content string) error {
-	etc := filepath.Join(pod.Stage1UpperPath(dir), "etc")
+// writeStage1Etc writes name in etc (stage1Info.etcDir), where stage1
+// reads what stage0 generated; what names it in errors.
+func writeStage1Etc(etc, name, what, content string) error {
 	if err := os.MkdirAll(etc, 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", what, err)
 	}

@@ -17,7 +17,8 @@ import (
 
 // stage1Mount is how stage0 mounts <pod>/stage1/rootfs before running an
 // entrypoint: the stage1 tree as overlay lower dir with the pod's upper dir
-// (run), or the tree bound read-only (enter, stop, gc).
+// (run), or the tree bound read-only (enter, stop, gc, and run of a stage1
+// with a read-only root).
 type stage1Mount struct {
 	podDir   string
 	tree     string // rendered stage1 rootfs in the tree store

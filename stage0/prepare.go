@@ -123,9 +123,12 @@ func (r *Runtime) prepareStage1(dir, id string) (*stage1Info, error) {
 	if _, ok := s1.annotations[annotationRun]; !ok {
 		return nil, fmt.Errorf("image %s is not a stage1: no %s annotation: %w", s1.name, annotationRun, errdefs.ErrInvalid)
 	}
-	ov := pod.OverlayPath(dir, "stage1")
-	if err := mkdirs(filepath.Dir(pod.Stage1RootfsPath(dir)), pod.Stage1RootfsPath(dir),
-		filepath.Dir(ov), ov, pod.Stage1UpperPath(dir), filepath.Join(ov, "work")); err != nil {
+	dirs := []string{filepath.Dir(pod.Stage1RootfsPath(dir)), pod.Stage1RootfsPath(dir)}
+	if !s1.readOnlyRoot() {
+		ov := pod.OverlayPath(dir, "stage1")
+		dirs = append(dirs, filepath.Dir(ov), ov, pod.Stage1UpperPath(dir), filepath.Join(ov, "work"))
+	}
+	if err := mkdirs(dirs...); err != nil {
 		return nil, fmt.Errorf("create stage1 dirs: %w", err)
 	}
 	// The manifest as the store has it, like rkt: no re-encoding.
@@ -139,8 +142,7 @@ func (r *Runtime) prepareStage1(dir, id string) (*stage1Info, error) {
 }
 
 // prepareApp renders an app's image and writes appsinfo/<app> (with the
-// image manifest as the store has it) and its overlay dirs. The pod's
-// overlay/ exists: prepareStage1 made it.
+// image manifest as the store has it) and its overlay dirs.
 func (r *Runtime) prepareApp(dir string, ra schema.RuntimeApp, manifest []byte) error {
 	st, err := r.Store()
 	if err != nil {
@@ -152,7 +154,7 @@ func (r *Runtime) prepareApp(dir string, ra schema.RuntimeApp, manifest []byte) 
 	}
 	info := pod.AppInfoPath(dir, ra.Name.String())
 	ov := pod.OverlayPath(dir, ra.Name.String())
-	if err := mkdirs(filepath.Dir(info), info, ov, filepath.Join(ov, "upper"), filepath.Join(ov, "work")); err != nil {
+	if err := mkdirs(filepath.Dir(info), info, filepath.Dir(ov), ov, filepath.Join(ov, "upper"), filepath.Join(ov, "work")); err != nil {
 		return fmt.Errorf("create app dirs: %w", err)
 	}
 	for _, f := range []struct {

@@ -16,6 +16,28 @@ import (
 // opt/stage2/<app>/rootfs in the stage1 root, beside the app's manifest.
 const annotationAppRoots = "saturn.io/stage1/app-roots"
 
+// annotationRootfs, set to "read-only" in a stage1 image manifest, says
+// the stage1 never writes its root (saturn's own stage1s). stage0 then
+// binds the stage1 tree read-only at stage1/rootfs for run too, as for
+// enter, gc and stop, instead of an overlay: no overlay dirs to create,
+// no work dir for the kernel to set up, no superblock to tear down, on
+// every pod start. Such a stage1 finds stage0's DNS files in stage1/etc/
+// of the pod dir and writes the apps' exit codes in stage1/status/.
+const annotationRootfs = "saturn.io/stage1/rootfs"
+
+// readOnlyRoot tells whether the stage1 asks for a read-only root.
+func (s *stage1Info) readOnlyRoot() bool { return s.annotations[annotationRootfs] == "read-only" }
+
+// etcDir is where stage0 writes the DNS files stage1 reads (rkt-resolv.conf,
+// rkt-hosts): the etc/ of stage1's root, through its overlay's upper dir,
+// or stage1/etc/ for a read-only root.
+func (s *stage1Info) etcDir(podDir string) string {
+	if s.readOnlyRoot() {
+		return pod.Stage1EtcPath(podDir)
+	}
+	return filepath.Join(pod.Stage1UpperPath(podDir), "etc")
+}
+
 // appRoot is one app root stage0 mounts for a rkt stage1.
 type appRoot struct {
 	name  string

@@ -133,10 +133,10 @@ func (r *Runtime) execRun(pd *pod.Pod, s1 *stage1Info, o RunOptions, ready func(
 	if err != nil {
 		return err
 	}
-	if err := writeResolvConf(dir, o); err != nil {
+	if err := writeResolvConf(s1.etcDir(dir), o); err != nil {
 		return err
 	}
-	if err := writeHosts(dir, o); err != nil {
+	if err := writeHosts(s1.etcDir(dir), o); err != nil {
 		return err
 	}
 	lockFD := int(pd.LockFile().Fd())
@@ -156,14 +156,14 @@ func (r *Runtime) execRun(pd *pod.Pod, s1 *stage1Info, o RunOptions, ready func(
 	if err != nil {
 		return err
 	}
-	err = execEntrypoint(stage1Mount{podDir: dir, tree: s1.tree, writable: true, apps: apps, ready: ready}, entry, args, env, lockFD)
+	err = execEntrypoint(stage1Mount{podDir: dir, tree: s1.tree, writable: !s1.readOnlyRoot(), apps: apps, ready: ready}, entry, args, env, lockFD)
 	runtime.KeepAlive(pd) // the lock fd must stay open up to the exec
 	return err
 }
 
 // writeResolvConf writes --dns settings where stage1 finds them with
-// --dns-conf-mode=resolv=stage0: etc/rkt-resolv.conf in its root.
-func writeResolvConf(dir string, o RunOptions) error {
+// --dns-conf-mode=resolv=stage0: rkt-resolv.conf in etc (stage1Info.etcDir).
+func writeResolvConf(etc string, o RunOptions) error {
 	if !strings.HasPrefix(dnsConfMode(o), "resolv=stage0") {
 		return nil
 	}
@@ -178,5 +178,5 @@ func writeResolvConf(dir string, o RunOptions) error {
 	if len(o.DNSOptions) > 0 {
 		fmt.Fprintf(&b, "options %s\n", strings.Join(o.DNSOptions, " "))
 	}
-	return writeStage1Etc(dir, "rkt-resolv.conf", "resolv.conf", b.String())
+	return writeStage1Etc(etc, "rkt-resolv.conf", "resolv.conf", b.String())
 }

@@ -2,7 +2,10 @@ package tests
 
 import (
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -41,4 +44,29 @@ func TestAppStartPathsConfineAlike(t *testing.T) {
 			t.Errorf("user %s: seccomp mode %q, want a filter (2)", user, a.Status["Seccomp"])
 		}
 	}
+}
+
+// saturn's stage1 declares a read-only root (saturn.io/stage1/rootfs):
+// stage0 binds the stage1 tree instead of making an overlay for it, and
+// the stage1 keeps the apps' exit codes in stage1/status, where stage0
+// reads them.
+func TestStage1ReadOnlyRoot(t *testing.T) {
+	e := newEnv(t)
+	uuidFile := filepath.Join(t.TempDir(), "uuid")
+	if r := e.run("run", stage1Flag(), "--net=none", "--uuid-file-save="+uuidFile, probeACI(t), "--", "--exit=3", "---"); r.code != 3 {
+		t.Fatalf("pod exit code %d, want the app's 3\n%s", r.code, r.stderr)
+	}
+	b, err := os.ReadFile(uuidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uuid := strings.TrimSpace(string(b))
+	dir := filepath.Join(e.dir, "pods", "run", uuid)
+	if _, err := os.Stat(filepath.Join(dir, "overlay", "stage1")); !os.IsNotExist(err) {
+		t.Errorf("an overlay was made for the read-only stage1 root: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "stage1", "status", "probe")); err != nil || strings.TrimSpace(string(b)) != "3" {
+		t.Errorf("stage1/status/probe: %q %v, want 3", b, err)
+	}
+	contains(t, e.ok("status", uuid), "app-probe=3")
 }

@@ -47,11 +47,21 @@ func PIDPath(podDir string) string { return filepath.Join(podDir, "pid") }
 // PPIDPath is written instead of pid by a stage1 that prefers it.
 func PPIDPath(podDir string) string { return filepath.Join(podDir, "ppid") }
 
+// Stage1EtcPath holds the DNS files stage0 writes for a stage1 with a
+// read-only root (rkt-resolv.conf, rkt-hosts; see stage0's annotationRootfs).
+func Stage1EtcPath(podDir string) string { return filepath.Join(podDir, "stage1", "etc") }
+
+// Stage1StatusPath is where a stage1 with a read-only root writes the apps'
+// exit codes.
+func Stage1StatusPath(podDir string) string { return filepath.Join(podDir, "stage1", "status") }
+
 // StatusDirs are where stage1 leaves app exit codes, most reliable first:
-// the stage1 overlay's upper dir (readable from the host namespace), then
-// the stage1 rootfs itself (for a stage1 that was run without the overlay).
+// stage1/status (a stage1 with a read-only root), the stage1 overlay's
+// upper dir (readable from the host namespace), then the stage1 rootfs
+// itself (for a stage1 that was run without the overlay).
 func StatusDirs(podDir string) []string {
 	return []string{
+		Stage1StatusPath(podDir),
 		filepath.Join(Stage1UpperPath(podDir), "rkt", "status"),
 		filepath.Join(Stage1RootfsPath(podDir), "rkt", "status"),
 	}

@@ -159,14 +159,14 @@ func rootSpec(pm *schema.PodManifest, ra *schema.RuntimeApp, name string, flags 
 	}
 	ov := filepath.Join(dir, "overlay", name)
 	return &approot.Spec{
-		Root:       filepath.Join(dir, podstate.AppRootDir(name)),
-		Lower:      strings.TrimSpace(string(lower)),
-		Upper:      filepath.Join(ov, "upper"),
-		Work:       filepath.Join(ov, "work"),
-		Hostname:   hostname,
-		DNS:        flags.DNS,
-		Stage1Root: filepath.Join(dir, "stage1/rootfs"),
-		Mounts:     mounts,
+		Root:     filepath.Join(dir, podstate.AppRootDir(name)),
+		Lower:    strings.TrimSpace(string(lower)),
+		Upper:    filepath.Join(ov, "upper"),
+		Work:     filepath.Join(ov, "work"),
+		Hostname: hostname,
+		DNS:      flags.DNS,
+		DNSDir:   filepath.Join(dir, "stage1/rootfs/etc"),
+		Mounts:   mounts,
 	}, nil
 }
 

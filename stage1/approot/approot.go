@@ -32,8 +32,9 @@ type Spec struct {
 	Work     string // overlay work dir
 	Hostname string
 	DNS      podcfg.DNSMode
-	// Stage1Root holds the DNS files stage0 provides (etc/rkt-resolv.conf, etc/rkt-hosts).
-	Stage1Root string
+	// DNSDir holds the DNS files stage0 (or stage1 init) provides
+	// (rkt-resolv.conf, rkt-hosts).
+	DNSDir string
 	// Console binds the caller's terminal (stdin) as /dev/console.
 	Console bool
 	Mounts  []Mount

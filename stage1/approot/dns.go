@@ -18,13 +18,13 @@ func writeDNS(root int, s *Spec) error {
 			return err
 		}
 	case "stage0":
-		if err := copyIn(root, filepath.Join(s.Stage1Root, "etc/rkt-resolv.conf"), "/etc/resolv.conf", false); err != nil {
+		if err := copyIn(root, filepath.Join(s.DNSDir, "rkt-resolv.conf"), "/etc/resolv.conf", false); err != nil {
 			return err
 		}
 	}
 	switch s.DNS.Hosts {
 	case "stage0":
-		return copyIn(root, filepath.Join(s.Stage1Root, "etc/rkt-hosts"), "/etc/hosts", false)
+		return copyIn(root, filepath.Join(s.DNSDir, "rkt-hosts"), "/etc/hosts", false)
 	case "host":
 		return copyIn(root, "/etc/hosts", "/etc/hosts", false)
 	}

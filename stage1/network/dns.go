@@ -9,12 +9,13 @@ import (
 
 	"github.com/saturnpod/saturn/networking"
 	"github.com/saturnpod/saturn/stage1/podcfg"
+	"github.com/saturnpod/saturn/stage1/podstate"
 )
 
-// resolvFile is where a resolv.conf for --dns-conf-mode=resolv=stage0 lives
-// in the stage1 root (stage0 writes it for --dns; stage1 init for the DNS
-// of a CNI result).
-const resolvFile = "etc/rkt-resolv.conf"
+// resolvFile is where a resolv.conf for --dns-conf-mode=resolv=stage0
+// lives, relative to the pod dir (stage0 writes it for --dns; stage1 init
+// for the DNS of a CNI result).
+var resolvFile = filepath.Join(podstate.EtcDir, "rkt-resolv.conf")
 
 // takeResolv makes stage1 init the source of the apps' resolv.conf when
 // the user left it to stage1 (no --dns, --dns-search or --dns-opt: an
@@ -44,7 +45,7 @@ func writeResolvConf(dns networking.DNS) error {
 		}
 		content = b
 	}
-	path := filepath.Join(stage1Root, resolvFile)
+	path := resolvFile
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("network DNS: %w", err)
 	}

@@ -3,7 +3,6 @@ package network
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -61,14 +60,14 @@ func TestTakeResolv(t *testing.T) {
 	if err := writeResolvConf(dns); err != nil {
 		t.Fatal(err)
 	}
-	if b, err := os.ReadFile(filepath.Join(stage1Root, resolvFile)); err != nil || string(b) != ResolvConf(dns) {
+	if b, err := os.ReadFile(resolvFile); err != nil || string(b) != ResolvConf(dns) {
 		t.Errorf("resolv.conf %q %v", b, err)
 	}
 	if err := writeResolvConf(networking.DNS{}); err != nil {
 		t.Fatal(err)
 	}
 	host, _ := os.ReadFile("/etc/resolv.conf")
-	if b, err := os.ReadFile(filepath.Join(stage1Root, resolvFile)); err != nil || string(b) != string(host) {
+	if b, err := os.ReadFile(resolvFile); err != nil || string(b) != string(host) {
 		t.Errorf("resolv.conf without CNI DNS %q %v, want the host's", b, err)
 	}
 

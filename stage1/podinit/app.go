@@ -208,15 +208,15 @@ func (p *pod) rootSpec(ra *schema.RuntimeApp, name string) (*approot.Spec, error
 	}
 	ov := filepath.Join(p.dir, "overlay", name)
 	return &approot.Spec{
-		Root:       filepath.Join(p.dir, podstate.AppRootDir(name)),
-		Lower:      strings.TrimSpace(string(lower)),
-		Upper:      filepath.Join(ov, "upper"),
-		Work:       filepath.Join(ov, "work"),
-		Hostname:   p.flags.Hostname,
-		DNS:        p.flags.DNS,
-		Stage1Root: filepath.Join(p.dir, "stage1/rootfs"),
-		Console:    p.flags.Interactive && isTerminal(0),
-		Mounts:     p.notifyMount(ra, name, mounts),
+		Root:     filepath.Join(p.dir, podstate.AppRootDir(name)),
+		Lower:    strings.TrimSpace(string(lower)),
+		Upper:    filepath.Join(ov, "upper"),
+		Work:     filepath.Join(ov, "work"),
+		Hostname: p.flags.Hostname,
+		DNS:      p.flags.DNS,
+		DNSDir:   filepath.Join(p.dir, podstate.EtcDir),
+		Console:  p.flags.Interactive && isTerminal(0),
+		Mounts:   p.notifyMount(ra, name, mounts),
 		// --readonly-rootfs and --insecure-options=paths.
 		ReadOnlyRoot:  ra.ReadOnlyRootFS,
 		UnmaskedPaths: p.flags.DisablePaths,

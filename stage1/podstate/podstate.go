@@ -2,7 +2,8 @@
 // directory and reads and writes them. Every path is relative to the pod
 // directory, the working directory of every stage1 entrypoint.
 //
-// Besides the contract's files (pid, stage1/rootfs/rkt/status/<app>), the
+// Besides the contract's files (pid, stage1/status/<app>, stage1/etc/ for
+// a stage1 with a read-only root, which the default stage1 is), the
 // default stage1 keeps its private state under stage1/state/: per-app host
 // PIDs (what enter joins), the mountpoints of the app roots, the empty
 // volumes, and the pod cgroup's path (what gc removes).
@@ -21,9 +22,13 @@ import (
 const (
 	// PidFile holds the host PID of the pod init, the process enter joins.
 	PidFile = "pid"
-	// StatusDir holds each app's exit code, written through the stage1
-	// overlay so that stage0 finds it in overlay/stage1/upper.
-	StatusDir = "stage1/rootfs/rkt/status"
+	// StatusDir holds each app's exit code. The default stage1's root is
+	// read-only (saturn.io/stage1/rootfs=read-only): not rkt/status in it.
+	StatusDir = "stage1/status"
+	// EtcDir holds the DNS files stage0 writes for the apps
+	// (rkt-resolv.conf, rkt-hosts), where a stage1 with a writable root
+	// finds them in its etc/.
+	EtcDir = "stage1/etc"
 	// StateDir is the default stage1's private state.
 	StateDir = "stage1/state"
 	// CgroupFile records the pod cgroup's path (it depends on the cgroup
