@@ -34,12 +34,9 @@ const capSysAdmin = caps.Cap(21)
 // it either way.
 func (c Config) Apply() error {
 	runtime.LockOSThread()
-	var prog seccomp.Program
-	if c.Seccomp != nil {
-		var err error
-		if prog, err = seccomp.Compile(*c.Seccomp); err != nil {
-			return err
-		}
+	prog, err := c.filter()
+	if err != nil {
+		return err
 	}
 	for _, r := range c.Rlimits {
 		// syscall.Setrlimit, not a raw prlimit: the Go runtime must know, or
@@ -53,13 +50,7 @@ func (c Config) Apply() error {
 			return err
 		}
 	}
-	if err := caps.ClearAmbient(); err != nil {
-		return err
-	}
-	if err := caps.DropBounding(c.Bounding); err != nil {
-		return err
-	}
-	_, permitted, _, err := caps.Thread()
+	_, permitted, err := c.dropBounding()
 	if err != nil {
 		return err
 	}
@@ -84,12 +75,43 @@ func (c Config) Apply() error {
 	if err := caps.SetThread(keep, keep, 0); err != nil {
 		return err
 	}
-	if c.NoNewPrivs {
-		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-			return fmt.Errorf("PR_SET_NO_NEW_PRIVS: %w", err)
-		}
+	if err := c.setNoNewPrivs(); err != nil {
+		return err
 	}
 	return seccomp.Load(prog)
+}
+
+// filter compiles the seccomp filter; nil when there is none.
+func (c Config) filter() (seccomp.Program, error) {
+	if c.Seccomp == nil {
+		return nil, nil
+	}
+	return seccomp.Compile(*c.Seccomp)
+}
+
+// dropBounding empties the ambient set and shrinks the bounding set to
+// c.Bounding (both while CAP_SETPCAP is held), and returns the thread's
+// effective and permitted sets.
+func (c Config) dropBounding() (effective, permitted caps.Set, err error) {
+	if err := caps.ClearAmbient(); err != nil {
+		return 0, 0, err
+	}
+	if err := caps.DropBounding(c.Bounding); err != nil {
+		return 0, 0, err
+	}
+	effective, permitted, _, err = caps.Thread()
+	return effective, permitted, err
+}
+
+// setNoNewPrivs sets no_new_privs on the thread when c asks for it.
+func (c Config) setNoNewPrivs() error {
+	if !c.NoNewPrivs {
+		return nil
+	}
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return fmt.Errorf("PR_SET_NO_NEW_PRIVS: %w", err)
+	}
+	return nil
 }
 
 // Exec applies c and executes argv0 in place of this process.

@@ -1,12 +1,9 @@
 package isolation
 
 import (
-	"fmt"
 	"reflect"
 	"runtime"
 	"syscall"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/stage1/isolation/caps"
 	"github.com/saturnpod/saturn/stage1/isolation/seccomp"
@@ -40,30 +37,19 @@ func (c Config) Forkable() bool {
 // checked Forkable.
 func (c Config) ConfineThread() error {
 	runtime.LockOSThread()
-	var prog seccomp.Program
-	if c.Seccomp != nil {
-		var err error
-		if prog, err = seccomp.Compile(*c.Seccomp); err != nil {
-			return err
-		}
-	}
-	if err := caps.ClearAmbient(); err != nil {
+	prog, err := c.filter()
+	if err != nil {
 		return err
 	}
-	if err := caps.DropBounding(c.Bounding); err != nil {
-		return err
-	}
-	effective, permitted, _, err := caps.Thread()
+	effective, permitted, err := c.dropBounding()
 	if err != nil {
 		return err
 	}
 	if err := caps.SetThread(effective, permitted, 0); err != nil {
 		return err
 	}
-	if c.NoNewPrivs {
-		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-			return fmt.Errorf("PR_SET_NO_NEW_PRIVS: %w", err)
-		}
+	if err := c.setNoNewPrivs(); err != nil {
+		return err
 	}
 	// The thread is still root with CAP_SYS_ADMIN: the filter loads with
 	// or without no_new_privs.
