@@ -5,11 +5,11 @@
 // exits with the pod's exit code once every app has ended.
 //
 // stage1 init starts it first and sets up the pod's cgroup (and CNI
-// networks) meanwhile: the pod init builds the roots and starts the exec
-// helpers at once, and lets the apps join their cgroups and exec only
-// once stage1 init says podctl.Start. A pod start is a chain of process
-// starts; this way their start-ups overlap the setup instead of waiting
-// for it.
+// networks) meanwhile: the pod init builds the roots (and starts the exec
+// helpers of the apps that need one) at once, and lets the apps join their
+// cgroups and exec only once stage1 init says podctl.Start. A pod start is
+// a chain of process starts; this way their start-ups overlap the setup
+// instead of waiting for it.
 package podinit
 
 import (
@@ -145,9 +145,10 @@ func run(args []string) (int, error) {
 				p.stop(unix.SIGTERM, false)
 			}
 		case c := <-ctl:
-			if c == podctl.Kill {
+			switch c {
+			case podctl.Kill:
 				p.stop(unix.SIGKILL, true)
-			} else {
+			case podctl.Stop:
 				p.stop(unix.SIGTERM, false)
 			}
 		}

@@ -206,7 +206,7 @@ func startPodInit(args []string, nw network.Network, sd *systemd, cg *cgroups.Po
 			Pdeathsig:  unix.SIGKILL,
 		},
 	}
-	ctlChild := (*os.File)(nil)
+	var ctlChild *os.File
 	if pi.ctl, ctlChild, err = podctl.Pair(); err != nil {
 		ready.Close()
 		return nil, err
