@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -21,14 +22,20 @@ func TestAppStartPathsConfineAlike(t *testing.T) {
 	direct := customProbe(t, e, nil)
 	helped := customProbe(t, e, nil, "--isolator", `os/linux/oom-score-adj=700`)
 	for _, user := range []string{"0", "1234"} {
-		probe := func(aci string) probeReport {
-			r := oneProbe(t, e.ok("run", stage1Flag(), "--net=none", aci, "--user="+user, "--group=2345"))
+		probe := func(aci string, helper bool) probeReport {
+			res := e.run("--debug", "run", stage1Flag(), "--net=none", aci, "--user="+user, "--group=2345")
+			if res.code != 0 {
+				t.Fatalf("run: exit %d\n%s", res.code, res.stderr)
+			}
+			// The pod init says which way it started the app.
+			contains(t, res.stderr, fmt.Sprintf("helper=%t", helper))
+			r := oneProbe(t, res.stdout)
 			if got := slices.Sorted(maps.Keys(r.Fds)); !slices.Equal(got, []string{"0", "1", "2"}) {
 				t.Errorf("user %s, %s: the app was started with fds %v, want only stdio", user, aci, r.Fds)
 			}
 			return r
 		}
-		a, b := probe(direct), probe(helped)
+		a, b := probe(direct, false), probe(helped, true)
 		if a.UID != b.UID || a.GID != b.GID || !slices.Equal(a.Groups, b.Groups) {
 			t.Errorf("user %s: credentials differ: direct %d:%d %v, helper %d:%d %v", user, a.UID, a.GID, a.Groups, b.UID, b.GID, b.Groups)
 		}

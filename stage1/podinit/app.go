@@ -89,7 +89,7 @@ func (p *pod) appLife(ra *schema.RuntimeApp, name string, started func()) (int, 
 	}
 	p.setRunning(name, h.pidfd)
 	whenReady(nl, started)
-	p.log.Debug("app started", "app", name, "elapsed", time.Since(p.began))
+	p.log.Debug("app started", "app", name, "helper", st.helper != nil, "elapsed", time.Since(p.began))
 	code := reaper.ExitCode(<-h.done)
 	if p.cgroup != nil && code == 128+int(unix.SIGKILL) && oomKilled(p.cgroup, name) {
 		// The status stays 137 (SIGKILL); this says who sent it.
