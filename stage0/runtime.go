@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/saturnpod/saturn/stage0/pod"
 	"github.com/saturnpod/saturn/store"
@@ -29,6 +30,13 @@ func New(cfg Config) (*Runtime, error) {
 	if cfg.DataDir == "" {
 		return nil, fmt.Errorf("stage0: no data dir")
 	}
+	// stage1 runs in the pod dir and is handed paths under the data dir:
+	// a relative one would resolve against the wrong directory there.
+	abs, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("stage0: data dir: %w", err)
+	}
+	cfg.DataDir = abs
 	ps, err := pod.Open(cfg.DataDir)
 	if err != nil {
 		return nil, err

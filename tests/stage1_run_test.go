@@ -3,6 +3,7 @@ package tests
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -188,5 +189,21 @@ func TestStage1NoFdLeak(t *testing.T) {
 	out := e.ok("run", stage1Flag(), "--net=none", aci, "--exec=/bin/ls", "--", "/proc/self/fd", "---")
 	if got := strings.Fields(out); !slices.Equal(got, []string{"0", "1", "2", "3", "0", "1", "2", "3"}) {
 		t.Errorf("fds of the handler and the app: %v", got)
+	}
+}
+
+// A relative --dir means the same data dir to every stage: stage1 runs in
+// the pod dir, so stage0 must not hand it paths relative to the caller's.
+func TestStage1RelativeDataDir(t *testing.T) {
+	e := newEnv(t)
+	inTestCgroup(t)
+	c := exec.Command(binPath("saturn"), "--dir="+filepath.Base(e.dir), "run", stage1Flag(), "--net=none",
+		probeACI(t), "--exec=/bin/true")
+	c.Dir = filepath.Dir(e.dir)
+	if out, err := c.CombinedOutput(); err != nil {
+		t.Fatalf("run with a relative --dir: %v\n%s", err, out)
+	}
+	if out := e.ok("list", "--no-legend"); !strings.Contains(out, "exited") {
+		t.Errorf("the pod is not listed under the absolute --dir:\n%s", out)
 	}
 }
