@@ -1,9 +1,10 @@
 # stage1: the default stage1 image (bin/stage1.aci), the probe test app and
 # its image, the demo and the start-time benchmark.
 #
-# The stage1 rootfs holds one static binary; /init, /enter, /gc and /stop are
-# links to it (it dispatches on its name); the CNI plugins (mk/network.mk) go
-# in usr/lib/saturn/cni. saturn.io/stage1/app-roots=stage1
+# The stage1 rootfs holds two static binaries: stage1, to which /init,
+# /enter, /gc and /stop are links (it dispatches on its name), and the pod
+# init, saturn-pod-init, kept apart so that it starts fast; the CNI plugins
+# (mk/network.mk) go in usr/lib/saturn/cni. saturn.io/stage1/app-roots=stage1
 # tells stage0 that this stage1 mounts the app roots itself.
 S1_DIR    := $(BUILD)/stage1
 S1_SRC    := $(shell find stage1 internal -name '*.go' ! -name '*_test.go' 2>/dev/null)
@@ -13,7 +14,7 @@ S1_IFACE  := 4
 PROBE_DIR := $(BUILD)/test/probe-image
 
 IMAGES   += $(BIN)/stage1.aci
-TESTBINS += $(BUILD)/test/probe $(S1_DIR)/rootfs/stage1 $(BUILD)/test/probe.aci
+TESTBINS += $(BUILD)/test/probe $(S1_DIR)/rootfs/stage1 $(S1_DIR)/rootfs/saturn-pod-init $(BUILD)/test/probe.aci
 BENCHES  += bench-run bench-isolation
 
 $(S1_DIR)/rootfs/stage1: $(S1_SRC) go.mod
@@ -21,7 +22,11 @@ $(S1_DIR)/rootfs/stage1: $(S1_SRC) go.mod
 	$(STATIC) -o $@ ./stage1/cmd/stage1
 	for e in init enter gc stop; do ln -sfn stage1 $(S1_DIR)/rootfs/$$e; done
 
-$(BIN)/stage1.aci: $(S1_DIR)/rootfs/stage1 $(CNI_PLUGINS) | $(SATURN)
+$(S1_DIR)/rootfs/saturn-pod-init: $(S1_SRC) go.mod
+	mkdir -p $(S1_DIR)/rootfs
+	$(STATIC) -o $@ ./stage1/cmd/podinit
+
+$(BIN)/stage1.aci: $(S1_DIR)/rootfs/stage1 $(S1_DIR)/rootfs/saturn-pod-init $(CNI_PLUGINS) | $(SATURN)
 	rm -rf $(S1_DIR)/rootfs/usr/lib/saturn/cni && mkdir -p $(S1_DIR)/rootfs/usr/lib/saturn/cni
 	cp $(CNI_PLUGINS) $(S1_DIR)/rootfs/usr/lib/saturn/cni/
 	$(SATURN) image build $(S1_DIR)/rootfs $@ --name saturn.io/stage1 $(S1_LABELS) \

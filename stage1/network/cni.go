@@ -8,11 +8,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
 	"github.com/saturnpod/saturn/networking"
+	"github.com/saturnpod/saturn/stage1/network/inpod"
 	"github.com/saturnpod/saturn/stage1/podcfg"
 )
 
@@ -24,16 +24,12 @@ const PluginDir = "usr/lib/saturn/cni"
 // entrypoint's working directory).
 const stage1Root = "stage1/rootfs"
 
-// readyEnv names the pod init's fd on which stage1 init writes one byte
-// once the networks are up.
-const readyEnv = "SATURN_NETWORK_READY_FD"
-
 // sbinPath holds iptables and nft, which the plugins exec: stage0's PATH
 // (a user's, or a unit's) may lack it.
 const sbinPath = "/usr/local/sbin:/usr/sbin:/sbin"
 
 // cni attaches the pod to CNI networks with package networking. run is nil
-// in the pod init and in gc, which only need InPod and Teardown.
+// in gc, which only needs Teardown.
 type cni struct {
 	reqs []networking.NetRequest
 	run  *podcfg.RunFlags
@@ -41,7 +37,7 @@ type cni struct {
 
 // Start sets up the pod's namespace and networks and starts cmd inside.
 // The pod init starts as soon as the namespace exists, so its own start
-// overlaps the plugins' work; its InPod waits, on a pipe, until the
+// overlaps the plugins' work; it waits (inpod.Ready), on a pipe, until the
 // networks are up (EOF: they failed). A failure undoes the setup; a crash
 // is gc's to undo.
 func (c cni) Start(cmd *exec.Cmd) error {
@@ -58,11 +54,7 @@ func (c cni) Start(cmd *exec.Cmd) error {
 	}
 	defer readyW.Close()
 	defer ready.Close()
-	cmd.ExtraFiles = append(cmd.ExtraFiles, ready)
-	if cmd.Env == nil {
-		cmd.Env = os.Environ()
-	}
-	cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d", readyEnv, 2+len(cmd.ExtraFiles)))
+	inpod.WaitOn(cmd, ready)
 	writeResolv := takeResolv(cmd, c.run)
 	opts.OnNetns = func(p *networking.Pod) error { return p.Start(cmd) }
 	ctx := context.Background()
@@ -95,26 +87,6 @@ func kill(cmd *exec.Cmd) error {
 		return err
 	}
 	cmd.Wait()
-	return nil
-}
-
-// InPod waits until stage1 init has set up the networks (see Start).
-func (cni) InPod() error {
-	s, ok := os.LookupEnv(readyEnv)
-	if !ok {
-		return nil
-	}
-	os.Unsetenv(readyEnv)
-	fd, err := strconv.Atoi(s)
-	if err != nil || fd < 3 {
-		return fmt.Errorf("%s=%q: %w", readyEnv, s, errdefs.ErrInvalid)
-	}
-	f := os.NewFile(uintptr(fd), "network-ready")
-	defer f.Close()
-	var b [1]byte
-	if n, _ := f.Read(b[:]); n != 1 {
-		return fmt.Errorf("pod network setup failed (see stage1 init's error): %w", errdefs.ErrWrongState)
-	}
 	return nil
 }
 

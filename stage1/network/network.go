@@ -5,20 +5,21 @@
 // each with optional CNI args), which package networking sets up with the
 // plugins the stage1 image ships in /usr/lib/saturn/cni. stage1 init
 // starts the pod init in the new namespace before the plugins run, and
-// the pod init's InPod waits until they are done, so that the pod init's
-// start and the building of the app roots overlap the plugins' work. A CNI pod's namespace outlives a crash of stage1:
-// stage1 init tears it down when the pod exits, and gc does (again, or
+// the pod init waits until they are done (package inpod), so that the pod
+// init's start and the building of the app roots overlap the plugins'
+// work. A CNI pod's namespace outlives a crash of stage1: stage1 init
+// tears it down when the pod exits, and gc does (again, or
 // for the first time after a kill -9 or a reboot) from what the pod dir
 // records. The apps get the CNI result's DNS unless --dns said otherwise.
 package network
 
 import (
-	"fmt"
 	"os/exec"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/networking"
+	"github.com/saturnpod/saturn/stage1/network/inpod"
 	"github.com/saturnpod/saturn/stage1/podcfg"
 )
 
@@ -29,16 +30,12 @@ type Network interface {
 	// runtime.LockOSThread: a CNI network starts cmd from a thread that
 	// joined the namespace it made (networking.Pod.Start).
 	Start(cmd *exec.Cmd) error
-	// InPod runs in the pod init, inside the pod's namespaces, before any
-	// app starts (while the apps' roots are built).
-	InPod() error
 	// Teardown undoes what Start set up, from the pod dir, after any
 	// crash; it is idempotent.
 	Teardown() error
 }
 
-// For returns the Network --net names, for the pod init (InPod) and gc
-// (Teardown): "host", "none", or a list of CNI networks. A CNI network
+// For returns the Network --net names, for gc (Teardown): "host", "none", or a list of CNI networks. A CNI network
 // from For cannot Start; stage1 init uses ForRun.
 func For(net string) (Network, error) {
 	switch net {
@@ -69,7 +66,6 @@ func ForRun(f *podcfg.RunFlags) (Network, error) {
 type host struct{}
 
 func (host) Start(cmd *exec.Cmd) error { return cmd.Start() }
-func (host) InPod() error              { return nil }
 func (host) Teardown() error           { return nil }
 
 // none gives the pod a namespace of its own with loopback only; it dies
@@ -78,28 +74,7 @@ type none struct{}
 
 func (none) Start(cmd *exec.Cmd) error {
 	cmd.SysProcAttr.Cloneflags |= unix.CLONE_NEWNET
+	inpod.Loopback(cmd)
 	return cmd.Start()
 }
-func (none) InPod() error    { return LoopbackUp() }
 func (none) Teardown() error { return nil }
-
-// LoopbackUp brings up "lo" in the calling thread's network namespace.
-func LoopbackUp() error {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("loopback: %w", err)
-	}
-	defer unix.Close(fd)
-	ifr, err := unix.NewIfreq("lo")
-	if err != nil {
-		return err
-	}
-	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
-		return fmt.Errorf("loopback flags: %w", err)
-	}
-	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
-	if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
-		return fmt.Errorf("loopback up: %w", err)
-	}
-	return nil
-}

@@ -28,7 +28,7 @@ import (
 	"github.com/saturnpod/saturn/stage1/approot"
 	"github.com/saturnpod/saturn/stage1/cgroups"
 	"github.com/saturnpod/saturn/stage1/memtrim"
-	"github.com/saturnpod/saturn/stage1/network"
+	"github.com/saturnpod/saturn/stage1/network/inpod"
 	"github.com/saturnpod/saturn/stage1/podcfg"
 	"github.com/saturnpod/saturn/stage1/podctl"
 	"github.com/saturnpod/saturn/stage1/podstate"
@@ -36,7 +36,9 @@ import (
 	"github.com/saturnpod/saturn/stage1/sdactivation"
 )
 
-// Name is the pod init's argv[0]: what `ps` and the apps' /proc/1/cmdline show.
+// Name is the pod init's argv[0], what `ps` and the apps' /proc/1/cmdline
+// show, and the name of its binary in the stage1 root, beside stage1
+// init's (stage1/cmd/podinit).
 const Name = "saturn-pod-init"
 
 // ForceSignal, sent to stage1 init, asks to kill the apps at once (stop
@@ -118,7 +120,7 @@ func run(args []string) (int, error) {
 	// The apps' roots are built while stage1 init sets up the pod's
 	// network and cgroup; they join their cgroups, and start, once it
 	// says Start.
-	if err := p.network(); err != nil {
+	if err := inpod.Ready(); err != nil {
 		return 0, err
 	}
 	if c := <-ctl; c != podctl.Start {
@@ -202,16 +204,6 @@ func (p *pod) setup(args []string) error {
 		return err
 	}
 	return approot.MakeEmptyVolumes(p.pm)
-}
-
-// network readies the pod's network namespace from inside: loopback up,
-// or, for CNI networks, the wait until stage1 init has set them up.
-func (p *pod) network() error {
-	nw, err := network.For(p.flags.Net)
-	if err != nil {
-		return err
-	}
-	return nw.InPod()
 }
 
 // readCgroup takes the pod cgroup from stage1 init (EnvCgroup).

@@ -186,6 +186,10 @@ func startPodInit(args []string, nw network.Network, sd *systemd, cg *cgroups.Po
 	if err != nil {
 		return nil, err
 	}
+	path, err := podInitPath()
+	if err != nil {
+		return nil, err
+	}
 	ready, readyW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -193,7 +197,7 @@ func startPodInit(args []string, nw network.Network, sd *systemd, cg *cgroups.Po
 	defer readyW.Close()
 	pi := &podInit{ready: ready, sigc: make(chan os.Signal, 4)}
 	pi.cmd = &exec.Cmd{
-		Path:       "/proc/self/exe",
+		Path:       path,
 		Args:       append([]string{podinit.Name}, args...),
 		Stdin:      os.Stdin,
 		Stdout:     os.Stdout,
@@ -221,6 +225,16 @@ func startPodInit(args []string, nw network.Network, sd *systemd, cg *cgroups.Po
 		return nil, fmt.Errorf("start pod init: %w", err)
 	}
 	return pi, nil
+}
+
+// podInitPath is the pod init's binary: beside stage1 init's own, in the
+// stage1 root.
+func podInitPath() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("find the pod init: %w", err)
+	}
+	return filepath.Join(filepath.Dir(exe), podinit.Name), nil
 }
 
 // kill ends a pod init that will not be told to start.

@@ -16,6 +16,7 @@ import (
 	"github.com/saturnpod/saturn/stage1/machined"
 	"github.com/saturnpod/saturn/stage1/notify"
 	"github.com/saturnpod/saturn/stage1/sdactivation"
+	"github.com/saturnpod/saturn/stage1/sdactivation/take"
 )
 
 // systemd is what stage1 init does for the service manager it may run
@@ -38,7 +39,7 @@ type systemd struct {
 func newSystemd(uuid string, log *slog.Logger) (*systemd, error) {
 	s := &systemd{uuid: uuid, log: log, sd: notify.FromEnv(), stop: make(chan os.Signal, 1)}
 	var err error
-	if s.socks, err = sdactivation.Take(); err != nil {
+	if s.socks, err = take.Sockets(); err != nil {
 		return nil, err
 	}
 	return s, nil

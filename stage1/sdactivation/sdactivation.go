@@ -4,7 +4,7 @@
 // The service manager passes the sockets to `saturn run` as fds 3 and up
 // with LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES. stage0 keeps them open
 // across its exec of stage1 init (same PID), which takes them out of its
-// environment (Take) and hands them to the pod init as extra files (Pass).
+// environment (package take) and hands them to the pod init as extra files (Pass).
 // The pod init picks, for each app, the sockets whose name matches one of
 // the app's ports with socketActivated: true (ForApp) and starts the app's
 // exec helper with them already at fds 3 and up (HelperFiles, HelperEnv);
@@ -21,7 +21,6 @@ import (
 	"strings"
 
 	"github.com/appc/spec/schema/types"
-	"github.com/coreos/go-systemd/v22/activation"
 	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
@@ -29,11 +28,10 @@ import (
 
 // The protocol's variables and its first fd.
 const (
-	EnvPID    = "LISTEN_PID"
-	EnvFDs    = "LISTEN_FDS"
-	EnvNames  = "LISTEN_FDNAMES"
-	FirstFD   = 3
-	maxListen = 128
+	EnvPID   = "LISTEN_PID"
+	EnvFDs   = "LISTEN_FDS"
+	EnvNames = "LISTEN_FDNAMES"
+	FirstFD  = 3
 )
 
 // How stage1 init tells the pod init, and the pod init the exec helper,
@@ -49,26 +47,6 @@ const (
 type Socket struct {
 	Name string
 	File *os.File
-}
-
-// Take returns the sockets passed to this process, if LISTEN_PID is its
-// PID, and takes the protocol's variables out of the environment
-// (go-systemd's activation.Files). The sockets are made close-on-exec:
-// they reach a child only when passed on.
-func Take() ([]Socket, error) {
-	if v := os.Getenv(EnvFDs); v != "" && os.Getenv(EnvPID) == strconv.Itoa(os.Getpid()) {
-		if n, err := strconv.Atoi(v); err != nil || n < 0 || n > maxListen {
-			os.Unsetenv(EnvPID)
-			os.Unsetenv(EnvFDs)
-			os.Unsetenv(EnvNames)
-			return nil, fmt.Errorf("%s=%q: %w", EnvFDs, v, errdefs.ErrInvalid)
-		}
-	}
-	var out []Socket
-	for _, f := range activation.Files(true) {
-		out = append(out, Socket{Name: f.Name(), File: f})
-	}
-	return out, nil
 }
 
 func socketsAt(first, n int, names string) []Socket {

@@ -34,29 +34,6 @@ func TestForApp(t *testing.T) {
 	}
 }
 
-func TestTakeOtherPID(t *testing.T) {
-	t.Setenv(EnvPID, strconv.Itoa(os.Getpid()+1))
-	t.Setenv(EnvFDs, "2")
-	t.Setenv(EnvNames, "a:b")
-	socks, err := Take()
-	if err != nil || socks != nil {
-		t.Errorf("Take for another PID: %v %v", socks, err)
-	}
-	for _, v := range []string{EnvPID, EnvFDs, EnvNames} {
-		if _, ok := os.LookupEnv(v); ok {
-			t.Errorf("%s left in the environment", v)
-		}
-	}
-}
-
-func TestTakeBadCount(t *testing.T) {
-	t.Setenv(EnvPID, strconv.Itoa(os.Getpid()))
-	t.Setenv(EnvFDs, "x")
-	if _, err := Take(); err == nil {
-		t.Errorf("LISTEN_FDS=x accepted")
-	}
-}
-
 func TestPassInherited(t *testing.T) {
 	r, w, err := os.Pipe()
 	if err != nil {

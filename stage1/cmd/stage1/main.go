@@ -1,13 +1,15 @@
-// Command stage1 is the default stage1's one static binary. Its name
+// Command stage1 is the default stage1's main static binary. Its name
 // (argv[0]) picks the part it plays: the entrypoints the stage1 manifest
-// names (/init, /enter, /gc, /stop are links to it) and the helpers it
-// re-execs itself as (the pod init and the app exec helper).
+// names (/init, /enter, /gc, /stop are links to it) and the app exec
+// helper enter re-execs it as. The pod init is a binary of its own beside
+// it (stage1/cmd/podinit), which holds the exec helper too.
 //
 // The processes of a running pod:
 //
 //	saturn run (stage0) ── exec ──▶ stage1 init (package run): same PID; pod lock,
 //	  │                             pod cgroup, network, signals, exit code
-//	  └ clone(NEWNS|NEWPID|NEWUTS|NEWIPC[|NEWNET]) ──▶ pod init (package podinit), PID 1
+//	  └ clone(NEWNS|NEWPID|NEWUTS|NEWIPC[|NEWNET]), exec saturn-pod-init ──▶ pod init
+//	    (package podinit), PID 1
 //	      ├ per app, on a thread of its own: new mount namespace, overlay root,
 //	      │ /proc /sys /dev volumes hosts resolv.conf, pivot_root (package approot)
 //	      └ per app, a thread that joins the app's mount namespace and cgroup and
@@ -28,36 +30,19 @@ package main
 
 import (
 	"os"
-	"path/filepath"
-	"unsafe"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/internal/multicall"
 	"github.com/saturnpod/saturn/stage1/appexec"
 	"github.com/saturnpod/saturn/stage1/enter"
 	"github.com/saturnpod/saturn/stage1/gc"
-	"github.com/saturnpod/saturn/stage1/podinit"
 	"github.com/saturnpod/saturn/stage1/run"
 	"github.com/saturnpod/saturn/stage1/stop"
 )
-
-// init names the pod init's process after its role ("exe" otherwise, as it
-// is started through /proc/self/exe). Package init functions run on the
-// main thread, whose name ps shows for the process.
-func init() {
-	if filepath.Base(os.Args[0]) == podinit.Name {
-		if name, err := unix.BytePtrFromString(podinit.Name); err == nil {
-			unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(name)), 0, 0, 0)
-		}
-	}
-}
 
 func main() {
 	os.Exit(multicall.Run("saturn stage1", "init, enter, gc or stop", multicall.Mains{
 		"init":       run.Main,
 		"run":        run.Main,
-		podinit.Name: podinit.Main,
 		appexec.Name: appexec.Main,
 		"enter":      enter.Main,
 		"stop":       stop.Main,
