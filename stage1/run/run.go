@@ -46,6 +46,7 @@ func run(args []string) (int, error) {
 	// The pod init dies with the thread that started it (Pdeathsig): keep
 	// that thread, the main one, for the whole run.
 	runtime.LockOSThread()
+	go warmPidfdCheck()
 	flags, err := podcfg.ParseRun(args)
 	if err != nil {
 		return 0, err
@@ -67,10 +68,6 @@ func run(args []string) (int, error) {
 		return 0, err
 	}
 	if err := os.MkdirAll(podstate.StateDir, 0o700); err != nil {
-		return 0, err
-	}
-	// Before any network exists: gc tears down what this names.
-	if err := os.WriteFile(podstate.NetFile, []byte(flags.Net), 0o644); err != nil {
 		return 0, err
 	}
 	sys, err := cgroups.Discover()
@@ -169,6 +166,17 @@ func removeCgroup(cg *cgroups.Pod) error {
 		}
 	}
 	return cg.Remove()
+}
+
+// warmPidfdCheck runs, off the path to the pod init's start, the check
+// that package os makes once per process before it starts a child: that
+// pidfds work, down to forking a child that exits at once (os.checkPidfd).
+// os.FindProcess makes the same check; the pod init's start then finds it
+// done, or waits for it rather than making it again.
+func warmPidfdCheck() {
+	if p, err := os.FindProcess(os.Getpid()); err == nil {
+		p.Release()
+	}
 }
 
 // podInit is the running pod init as stage1 init sees it.
