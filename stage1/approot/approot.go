@@ -26,7 +26,7 @@ import (
 
 // Spec is one app's root.
 type Spec struct {
-	Root     string // absolute mountpoint of the root (package podstate's AppRootDir)
+	Root     string // absolute mountpoint of the root, in the new mount namespace
 	Lower    string // the image's rendered tree (read-only lower dir)
 	Upper    string // overlay upper dir
 	Work     string // overlay work dir

@@ -14,6 +14,7 @@ import (
 	"github.com/saturnpod/saturn/networking"
 	"github.com/saturnpod/saturn/stage1/network/inpod"
 	"github.com/saturnpod/saturn/stage1/podcfg"
+	"github.com/saturnpod/saturn/stage1/podstate"
 )
 
 // PluginDir is where the default stage1 image ships the CNI plugins,
@@ -46,6 +47,11 @@ func (c cni) Start(cmd *exec.Cmd) error {
 	}
 	opts, err := c.options()
 	if err != nil {
+		return err
+	}
+	// Before any network exists: gc tears down what this names. Only CNI
+	// networks outlive the pod's processes, so only they are recorded.
+	if err := os.WriteFile(podstate.NetFile, []byte(c.run.Net), 0o644); err != nil {
 		return err
 	}
 	ready, readyW, err := os.Pipe()

@@ -206,9 +206,12 @@ func (p *pod) rootSpec(ra *schema.RuntimeApp, name string) (*approot.Spec, error
 	if err != nil {
 		return nil, err
 	}
+	// The root is mounted on the directory that holds its upper and work
+	// dirs: in the app's own mount namespace, where nothing else needs
+	// them by path, and without one more directory to make per app.
 	ov := filepath.Join(p.dir, "overlay", name)
 	return &approot.Spec{
-		Root:     filepath.Join(p.dir, podstate.AppRootDir(name)),
+		Root:     ov,
 		Lower:    strings.TrimSpace(string(lower)),
 		Upper:    filepath.Join(ov, "upper"),
 		Work:     filepath.Join(ov, "work"),

@@ -5,8 +5,8 @@
 // Besides the contract's files (pid, stage1/status/<app>, stage1/etc/ for
 // a stage1 with a read-only root, which the default stage1 is), the
 // default stage1 keeps its private state under stage1/state/: per-app host
-// PIDs (what enter joins), the mountpoints of the app roots, the empty
-// volumes, and the pod cgroup's path (what gc removes).
+// PIDs (what enter joins), the empty volumes, the pod cgroup's path (what
+// gc removes) and the CNI networks (what gc tears down).
 package podstate
 
 import (
@@ -45,7 +45,9 @@ func AppDir(app string) string { return filepath.Join(StateDir, "apps", app) }
 // AppPidFile holds the host PID of the app's main process while it runs.
 func AppPidFile(app string) string { return filepath.Join(AppDir(app), "pid") }
 
-// AppRootDir is where the app's overlay root is mounted in its namespace.
+// AppRootDir is where stage1-fly mounts the app's root. The default
+// stage1 mounts each app's overlay on its overlay dir instead, in the
+// app's own mount namespace.
 func AppRootDir(app string) string { return filepath.Join(AppDir(app), "rootfs") }
 
 // VolumeDir is the directory behind an empty volume; it lives as long as the pod dir.
@@ -95,5 +97,6 @@ func AppExecFile(app string) string { return filepath.Join(AppDir(app), "exec.js
 // whose apps are still starting.
 const PodInitPidFile = StateDir + "/pod-init.pid"
 
-// NetFile records the pod's --net, so gc tears down the same network.
+// NetFile records the pod's --net when it names CNI networks, so gc tears
+// down the same networks; a pod without it has none to tear down.
 const NetFile = StateDir + "/net"
