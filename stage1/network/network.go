@@ -8,9 +8,9 @@
 // the pod init waits until they are done (package inpod), so that the pod
 // init's start and the building of the app roots overlap the plugins'
 // work. A CNI pod's namespace outlives a crash of stage1: stage1 init
-// tears it down when the pod exits, and gc does (again, or
-// for the first time after a kill -9 or a reboot) from what the pod dir
-// records. The apps get the CNI result's DNS unless --dns said otherwise.
+// tears it down when the pod exits, and gc does (again, or for the first
+// time after a kill -9 or a reboot) from what the pod dir records. The
+// apps get the CNI result's DNS unless --dns said otherwise.
 package network
 
 import (
@@ -35,8 +35,9 @@ type Network interface {
 	Teardown() error
 }
 
-// For returns the Network --net names, for gc (Teardown): "host", "none", or a list of CNI networks. A CNI network
-// from For cannot Start; stage1 init uses ForRun.
+// For returns the Network --net names, for gc (Teardown): "host",
+// "none", or a list of CNI networks. A CNI network from For cannot Start;
+// stage1 init uses ForRun.
 func For(net string) (Network, error) {
 	switch net {
 	case networking.NetHost:
