@@ -4,8 +4,8 @@
 // The service manager passes the sockets to `saturn run` as fds 3 and up
 // with LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES. stage0 keeps them open
 // across its exec of stage1 init (same PID), which takes them out of its
-// environment (package take) and hands them to the pod init as extra files (Pass).
-// The pod init picks, for each app, the sockets whose name matches one of
+// environment (package take) and hands them to the pod init as extra
+// files (Pass). The pod init picks, for each app, the sockets whose name matches one of
 // the app's ports with socketActivated: true (ForApp) and starts the app's
 // exec helper with them already at fds 3 and up (HelperFiles, HelperEnv);
 // the helper adds LISTEN_PID (its own PID, which the app keeps),

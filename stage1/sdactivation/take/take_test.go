@@ -8,13 +8,13 @@ import (
 	"github.com/saturnpod/saturn/stage1/sdactivation"
 )
 
-func TestTakeOtherPID(t *testing.T) {
+func TestSocketsOtherPID(t *testing.T) {
 	t.Setenv(sdactivation.EnvPID, strconv.Itoa(os.Getpid()+1))
 	t.Setenv(sdactivation.EnvFDs, "2")
 	t.Setenv(sdactivation.EnvNames, "a:b")
 	socks, err := Sockets()
 	if err != nil || socks != nil {
-		t.Errorf("Take for another PID: %v %v", socks, err)
+		t.Errorf("Sockets for another PID: %v %v", socks, err)
 	}
 	for _, v := range []string{sdactivation.EnvPID, sdactivation.EnvFDs, sdactivation.EnvNames} {
 		if _, ok := os.LookupEnv(v); ok {
@@ -23,7 +23,7 @@ func TestTakeOtherPID(t *testing.T) {
 	}
 }
 
-func TestTakeBadCount(t *testing.T) {
+func TestSocketsBadCount(t *testing.T) {
 	t.Setenv(sdactivation.EnvPID, strconv.Itoa(os.Getpid()))
 	t.Setenv(sdactivation.EnvFDs, "x")
 	if _, err := Sockets(); err == nil {
