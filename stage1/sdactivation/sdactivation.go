@@ -5,12 +5,13 @@
 // with LISTEN_PID, LISTEN_FDS and LISTEN_FDNAMES. stage0 keeps them open
 // across its exec of stage1 init (same PID), which takes them out of its
 // environment (package take) and hands them to the pod init as extra
-// files (Pass). The pod init picks, for each app, the sockets whose name matches one of
-// the app's ports with socketActivated: true (ForApp) and starts the app's
-// exec helper with them already at fds 3 and up (HelperFiles, HelperEnv);
-// the helper adds LISTEN_PID (its own PID, which the app keeps),
-// LISTEN_FDS and LISTEN_FDNAMES to the app's environment (AppEnv) just
-// before it execs. No other app, handler or enter command gets them.
+// files (Pass). The pod init picks, for each app, the sockets whose name
+// matches one of the app's ports with socketActivated: true (ForApp) and
+// starts the app's exec helper with them already at fds 3 and up
+// (HelperFiles, HelperEnv); the helper adds LISTEN_PID (its own PID,
+// which the app keeps), LISTEN_FDS and LISTEN_FDNAMES to the app's
+// environment (AppEnv) just before it execs. No other app, handler or
+// enter command gets them.
 package sdactivation
 
 import (
