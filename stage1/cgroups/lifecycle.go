@@ -117,10 +117,17 @@ const (
 // cgroups are fine, so Remove is idempotent and safe after any crash.
 // The hierarchies are independent: they are removed at once, since the
 // pod's exit waits for it.
-func (p *Pod) Remove() error {
+func (p *Pod) Remove() error { return p.remove(removeTries) }
+
+// RemoveNow is Remove without the wait: a cgroup that still holds a
+// process stays, at once. stage1 init tries it as soon as the apps have
+// ended, while the pod init exits, and calls Remove if it failed.
+func (p *Pod) RemoveNow() error { return p.remove(0) }
+
+func (p *Pod) remove(tries int) error {
 	errs := make(chan error, len(p.Dirs))
 	for _, dir := range p.Dirs {
-		go func() { errs <- removeTree(dir) }()
+		go func() { errs <- removeTree(dir, tries) }()
 	}
 	var err error
 	for range p.Dirs {
@@ -129,7 +136,9 @@ func (p *Pod) Remove() error {
 	return err
 }
 
-func removeTree(dir string) error {
+// removeTree removes dir and the cgroups under it, each waiting up to
+// tries × removeWait for its processes to leave.
+func removeTree(dir string, tries int) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -139,7 +148,7 @@ func removeTree(dir string) error {
 	}
 	for _, e := range entries {
 		if e.IsDir() {
-			if err := removeTree(filepath.Join(dir, e.Name())); err != nil {
+			if err := removeTree(filepath.Join(dir, e.Name()), tries); err != nil {
 				return err
 			}
 		}
@@ -149,7 +158,7 @@ func removeTree(dir string) error {
 		switch {
 		case err == nil || errors.Is(err, unix.ENOENT):
 			return nil
-		case errors.Is(err, unix.EBUSY) && i < removeTries:
+		case errors.Is(err, unix.EBUSY) && i < tries:
 			time.Sleep(removeWait)
 		case errors.Is(err, unix.EBUSY):
 			return fmt.Errorf("cgroups: remove %s: %w: %w", dir, err, errdefs.ErrBusy)

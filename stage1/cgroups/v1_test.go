@@ -1,6 +1,7 @@
 package cgroups
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/saturnpod/saturn/internal/errdefs"
 )
 
 // hogEnv makes the test binary a child that waits for a line on stdin, then
@@ -129,6 +132,14 @@ func TestV1LimitsJoinAndRemove(t *testing.T) {
 	if err != nil || !slices.Contains(pids, cmd.Process.Pid) {
 		t.Errorf("Pids() = %v, %v; want %d in it", pids, err, cmd.Process.Pid)
 	}
+	// RemoveNow says so at once, without waiting for the process to leave.
+	began := time.Now()
+	if err := p.RemoveNow(); !errors.Is(err, errdefs.ErrBusy) {
+		t.Errorf("RemoveNow of a pod with a live process: %v, want ErrBusy", err)
+	}
+	if d := time.Since(began); d >= removeWait {
+		t.Errorf("RemoveNow took %v: it waited", d)
+	}
 	// Remove kills nothing: a populated pod stays, and says so.
 	if err := p.Remove(); err == nil {
 		t.Error("Remove of a pod with a live process succeeded")
@@ -142,6 +153,9 @@ func TestV1LimitsJoinAndRemove(t *testing.T) {
 	}
 	if err := p.Remove(); err != nil {
 		t.Errorf("second Remove: %v", err)
+	}
+	if err := p.RemoveNow(); err != nil {
+		t.Errorf("RemoveNow of a removed pod: %v", err)
 	}
 }
 

@@ -54,8 +54,18 @@ const Grace = 10 * time.Second
 // init says podctl.Start.
 const EnvCgroup = "SATURN_POD_CGROUP"
 
-// readyFd is where stage1 init listens for "apps started".
+// readyFd is the pipe on which the pod init tells stage1 init how far
+// the pod is, one byte each: Started, then Ended.
 const readyFd = 3
+
+const (
+	// Started: every app has started; enter can join the pod.
+	Started byte = 1
+	// Ended: every app has ended and the rest of the pod was killed. On
+	// cgroup v1 no process of the pod init's is in the pod cgroup, so
+	// stage1 init removes it while the pod init exits.
+	Ended byte = 2
+)
 
 type pod struct {
 	flags  *podcfg.RunFlags
@@ -128,13 +138,14 @@ func run(args []string) (int, error) {
 	}
 	close(p.started)
 	p.log.Debug("pod started", "elapsed", time.Since(p.began))
+	ready := os.NewFile(readyFd, "ready")
+	defer ready.Close()
+	saidStarted := make(chan struct{})
 	go func() {
 		started.Wait()
 		p.log.Debug("apps started", "elapsed", time.Since(p.began))
-		if f := os.NewFile(readyFd, "ready"); f != nil {
-			f.Write([]byte{1})
-			f.Close()
-		}
+		ready.Write([]byte{Started})
+		close(saidStarted)
 		memtrim.TrimLater() // the code only setup ran: the pod init now waits
 	}()
 	code := 0
@@ -160,6 +171,8 @@ func run(args []string) (int, error) {
 	if os.Getpid() == 1 { // kill(-1) anywhere else would reach beyond the pod
 		unix.Kill(-1, unix.SIGKILL)
 	}
+	<-saidStarted // every app has called started: it comes at once
+	ready.Write([]byte{Ended})
 	if !p.logs.Wait(Grace) {
 		p.log.Warn("app output copies still blocked writing to saturn's output; giving up on them")
 	}

@@ -106,13 +106,15 @@ func run(args []string) (int, error) {
 		return 0, errors.Join(err, nw.Teardown(), removeCgroup(cg))
 	}
 	log.Debug("pod cgroup made", "dirs", cg.Dirs, "elapsed", time.Since(start))
-	code, err := pi.wait(sd, log)
+	code, cgroupGone, err := pi.wait(sd, cg, log)
 	log.Debug("pod init exited", "code", code, "elapsed", time.Since(start))
 	if err := nw.Teardown(); err != nil {
 		log.Warn("pod network left to gc", "err", err)
 	}
-	if err := removeCgroup(cg); err != nil {
-		log.Debug("pod cgroup left to gc", "err", err)
+	if !cgroupGone { // else removed as the pod init exited
+		if err := removeCgroup(cg); err != nil {
+			log.Debug("pod cgroup left to gc", "err", err)
+		}
 	}
 	log.Debug("pod cgroup removed", "elapsed", time.Since(start))
 	return sd.exitCode(code), err
@@ -258,30 +260,48 @@ func (pi *podInit) close() {
 }
 
 // wait relays stop requests to the pod init until it exits, and returns
-// its exit code.
-func (pi *podInit) wait(sd *systemd, log *slog.Logger) (int, error) {
+// its exit code, and whether the pod cgroup is gone: removed while the pod
+// init exited (see podinit.Ended).
+func (pi *podInit) wait(sd *systemd, cg *cgroups.Pod, log *slog.Logger) (code int, cgroupGone bool, err error) {
 	defer sd.stopped()
 	pid := pi.cmd.Process.Pid
 	if err := podstate.WriteInt(podstate.PodInitPidFile, pid); err != nil {
 		log.Debug("record pod init pid", "err", err)
 	}
-	go func() {
-		// The pod is up once its apps have started: then enter can join.
-		var b [1]byte
-		if n, _ := pi.ready.Read(b[:]); n == 1 {
-			podstate.WriteInt(podstate.PidFile, pid)
-			sd.up(pid) // READY=1, machined
-		}
-		memtrim.TrimLater() // the code only setup ran: stage1 init now waits
-	}()
+	gone := make(chan bool, 1)
+	go func() { gone <- pi.follow(sd, cg, pid, log) }()
 	go podctl.Relay(pi.sigc, pi.ctl)
-	err := pi.cmd.Wait()
+	err = pi.cmd.Wait()
+	// The pod init's end of the ready pipe is closed now: follow returns.
+	cgroupGone = <-gone
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return 128 + int(ws.Signal()), nil
+			return 128 + int(ws.Signal()), cgroupGone, nil
 		}
-		return ee.ExitCode(), nil
+		return ee.ExitCode(), cgroupGone, nil
 	}
-	return 0, err
+	return 0, cgroupGone, err
+}
+
+// follow reads what the pod init says on the ready pipe until it closes.
+// The pod is up once its apps have started: then enter can join. Once
+// they have ended, the pod cgroup (on v1, where the pod init is not in
+// it) is removed at once, while the pod init exits; follow says whether
+// it is gone.
+func (pi *podInit) follow(sd *systemd, cg *cgroups.Pod, pid int, log *slog.Logger) bool {
+	var b [1]byte
+	if n, _ := pi.ready.Read(b[:]); n == 1 && b[0] == podinit.Started {
+		podstate.WriteInt(podstate.PidFile, pid)
+		sd.up(pid) // READY=1, machined
+	}
+	memtrim.TrimLater() // the code only setup ran: stage1 init now waits
+	if n, _ := pi.ready.Read(b[:]); n != 1 || b[0] != podinit.Ended || cg.Unified {
+		return false
+	}
+	if err := cg.RemoveNow(); err != nil {
+		log.Debug("pod cgroup still busy as the pod init exits", "err", err)
+		return false
+	}
+	return true
 }
