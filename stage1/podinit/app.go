@@ -96,7 +96,7 @@ func (p *pod) appLife(ra *schema.RuntimeApp, name string, started func()) (int, 
 		fmt.Fprintf(os.Stderr, "saturn: app %s: killed by the OOM killer: over its memory limit\n", name)
 	}
 	p.log.Debug("app exited", "app", name, "code", code, "elapsed", time.Since(p.began))
-	os.Remove(podstate.AppPidFile(name))
+	podstate.ClearInt(podstate.AppPidFile(name))
 	noHooks := p.clearRunning(name)
 	unix.Close(h.pidfd)
 	p.record(name, code)

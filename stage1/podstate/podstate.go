@@ -42,7 +42,8 @@ func StatusFile(app string) string { return filepath.Join(StatusDir, app) }
 // AppDir is the app's private state dir.
 func AppDir(app string) string { return filepath.Join(StateDir, "apps", app) }
 
-// AppPidFile holds the host PID of the app's main process while it runs.
+// AppPidFile holds the host PID of the app's main process while it runs;
+// it is empty once the app has ended.
 func AppPidFile(app string) string { return filepath.Join(AppDir(app), "pid") }
 
 // AppRootDir is where stage1-fly mounts the app's root. The default
@@ -72,10 +73,17 @@ func WriteInt(path string, n int) error {
 	return WriteAtomic(path, []byte(strconv.Itoa(n)+"\n"))
 }
 
-// ReadInt reads a decimal number written by WriteInt (or by another stage1).
+// ClearInt empties a file WriteInt wrote: a PID whose process has ended.
+// The file stays: on ext4 without a journal a deleted inode makes every
+// inode allocation of the next minutes in its group step over it, and pod
+// starts allocate dozens.
+func ClearInt(path string) error { return os.Truncate(path, 0) }
+
+// ReadInt reads a decimal number written by WriteInt (or by another
+// stage1). A missing or empty file (ClearInt) is ErrNotFound.
 func ReadInt(path string) (int, error) {
 	b, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
+	if os.IsNotExist(err) || (err == nil && len(b) == 0) {
 		return 0, fmt.Errorf("%s: %w", path, errdefs.ErrNotFound)
 	}
 	if err != nil {

@@ -23,7 +23,17 @@ func TestIntFiles(t *testing.T) {
 	if _, err := os.Stat(p + ".tmp"); err == nil {
 		t.Error("temporary file left")
 	}
-	for _, bad := range []string{"", "x", "-1", "0"} {
+	// Cleared: the file stays, the number is gone.
+	if err := ClearInt(p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Errorf("cleared file: %v", err)
+	}
+	if _, err := ReadInt(p); !errors.Is(err, errdefs.ErrNotFound) {
+		t.Errorf("cleared: %v", err)
+	}
+	for _, bad := range []string{"x", "-1", "0", "\n"} {
 		os.WriteFile(p, []byte(bad), 0o644)
 		if _, err := ReadInt(p); !errors.Is(err, errdefs.ErrInvalid) {
 			t.Errorf("%q: %v", bad, err)
