@@ -29,6 +29,7 @@ func Open(dataDir string) (*Pods, error) {
 			return nil, fmt.Errorf("create pod state dir: %w", err)
 		}
 	}
+	spreadPods(filepath.Join(ps.root, DirEmbryo))
 	return ps, nil
 }
 
