@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/saturnpod/saturn/internal/topdir"
 )
 
 // FuzzManifest: ParseManifest never panics, and what it accepts has a
@@ -39,8 +41,16 @@ func FuzzImportAndRender(f *testing.F) {
 	f.Add(mkTar(f, mf("example.com/x"), symlink("rootfs/l", "/tmp"), file("rootfs/l/x", "x")))
 	f.Add(mkTar(f, mf("example.com/x"), file("rootfs/f", "x"), ent{name: "rootfs/h", typ: '1', link: "rootfs/f"}))
 	f.Add(mkTar(f, mf("example.com/x"), file("rootfs/../x", "x")))
+	// Each run makes and removes a store: spread over the disk, its dirs do
+	// not slow the next runs down (package topdir).
+	base := f.TempDir()
+	_ = topdir.Mark(base)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		outer := t.TempDir()
+		outer, err := os.MkdirTemp(base, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(outer) })
 		data := filepath.Join(outer, "data")
 		s, err := Open(data)
 		if err != nil {

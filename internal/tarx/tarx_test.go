@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
+	"github.com/saturnpod/saturn/internal/topdir"
 )
 
 func hdr(name string, typ byte, link string, size int64) *tar.Header {
@@ -21,7 +22,10 @@ func hdr(name string, typ byte, link string, size int64) *tar.Header {
 // setup returns an empty extraction dir and, beside it, a victim dir that
 // must stay empty whatever the archive does.
 func setup(t *testing.T) (dir, victim string) {
-	outer := t.TempDir()
+	return setupIn(t, t.TempDir())
+}
+
+func setupIn(t *testing.T, outer string) (dir, victim string) {
 	dir, victim = filepath.Join(outer, "root"), filepath.Join(outer, "victim")
 	os.Mkdir(dir, 0o755)
 	os.Mkdir(victim, 0o755)
@@ -173,8 +177,17 @@ func FuzzExtract(f *testing.F) {
 	f.Add(seed(hdr("l", tar.TypeSymlink, "../victim", 0), hdr("l/f", tar.TypeReg, "", 1)))
 	f.Add(seed(hdr("d", tar.TypeDir, "", 0), hdr("d/f", tar.TypeReg, "", 3), hdr("h", tar.TypeLink, "d/f", 0)))
 	f.Add(seed(hdr("a/b/c", tar.TypeReg, "", 2), hdr("a", tar.TypeSymlink, "/", 0), hdr("a/x", tar.TypeReg, "", 1)))
+	// Each run makes and removes a few dirs: spread over the disk, they do
+	// not slow the next runs down (package topdir).
+	base := f.TempDir()
+	_ = topdir.Mark(base)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		dir, victim := setup(t)
+		outer, err := os.MkdirTemp(base, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.RemoveAll(outer) })
+		dir, victim := setupIn(t, outer)
 		x, err := New(dir, Options{})
 		if err != nil {
 			t.Fatal(err)

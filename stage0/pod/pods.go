@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
+	"github.com/saturnpod/saturn/internal/topdir"
 )
 
 // Pods is the pod area of a data dir: <data>/pods/<state>/<uuid>.
@@ -29,7 +30,10 @@ func Open(dataDir string) (*Pods, error) {
 			return nil, fmt.Errorf("create pod state dir: %w", err)
 		}
 	}
-	spreadPods(filepath.Join(ps.root, DirEmbryo))
+	// Pods are made in embryo/, and removed by the dozen by gc: spread over
+	// the disk, a pod start does not pay for the inodes freed before it
+	// (package topdir). A filesystem without the flag just goes without.
+	_ = topdir.Mark(filepath.Join(ps.root, DirEmbryo))
 	return ps, nil
 }
 
