@@ -5,7 +5,7 @@
 # Each area of the tree adds its targets in mk/<area>.mk and appends to:
 #   IMAGES        files under bin/ that `make` builds besides bin/saturn
 #   TESTBINS      artifacts under build/ the functional tests use
-#   FUZZ_TARGETS  pkg:FuzzName pairs that `make fuzz` runs briefly
+#   FUZZ_TARGETS  pkg:FuzzName:Nx triples that `make fuzz` runs (N inputs each)
 #   BENCHES       targets `make bench` runs
 GO      ?= go
 BIN     := bin
@@ -50,13 +50,18 @@ unit:
 functional:
 	$(GO) test -count=1 -timeout 20m ./tests/...
 
-# Each fuzz target runs briefly; `go test -fuzz` takes one target at a time.
-FUZZ_TIME ?= 8s
+# Each fuzz target runs a few seconds' worth of inputs, counted (Nx), not
+# timed: go1.26's fuzz coordinator can fail a timed run whose worker is in
+# the middle of a call at the deadline ("context deadline exceeded",
+# go.dev/issue/75804), and with a timed budget its workers' calls last
+# until then. `go test -fuzz` takes one target at a time. FUZZ_TIME (a
+# count or a duration) overrides every target's budget.
+FUZZ_TIME ?=
 fuzz:
 	@set -e; for spec in $(FUZZ_TARGETS); do \
-		pkg=$${spec%%:*}; fn=$${spec##*:}; \
+		pkg=$${spec%%:*}; rest=$${spec#*:}; fn=$${rest%%:*}; n=$${rest#*:}; \
 		echo "fuzz $$fn ($$pkg)"; \
-		$(GO) test -run='^$$' -fuzz="^$$fn\$$" -fuzztime=$(FUZZ_TIME) $$pkg; \
+		$(GO) test -run='^$$' -fuzz="^$$fn\$$" -fuzztime=$${FUZZ_TIME:-$$n} $$pkg; \
 	done
 
 deps-bench:

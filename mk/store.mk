@@ -1,6 +1,7 @@
 # The image store (issue 2): fuzz targets and the fetch+render benchmark.
 
-FUZZ_TARGETS += ./store:FuzzManifest ./store:FuzzImportAndRender ./internal/tarx:FuzzExtract
+FUZZ_TARGETS += ./store:FuzzManifest:200000x ./store:FuzzImportAndRender:3000x \
+	./internal/tarx:FuzzExtract:10000x
 BENCHES      += bench-store
 
 .PHONY: bench-store
