@@ -153,7 +153,7 @@ func AddFlags(n int) *Flags {
 // directories. On the VMs saturn is developed on (ext4 without a journal)
 // each costs from 20 µs to over 300 µs where files were deleted in the
 // last minutes: the inode allocator steps over those one by one. saturn
-// puts its pods away from such places (stage0/pod's spreadPods), but the
+// puts its pods away from such places (package internal/topdir), but the
 // benchmarks' own files pay it. Compare contenders within one run.
 // SATURN_BENCH_DIR overrides it: a tmpfs there takes the disk out of the
 // measure.
