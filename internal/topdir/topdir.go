@@ -26,6 +26,28 @@ const flag = 0x00020000
 // that does not own dir; such errors are harmless to callers that only
 // want the speed, which may ignore them.
 func Mark(dir string) error {
+	return withFlags(dir, func(fd int, flags uint32) error {
+		if flags&flag != 0 {
+			return nil
+		}
+		if err := unix.IoctlSetPointerInt(fd, unix.FS_IOC_SETFLAGS, int(flags|flag)); err != nil {
+			return fmt.Errorf("%s: set FS_TOPDIR_FL: %w", dir, err)
+		}
+		return nil
+	})
+}
+
+// Marked says whether dir carries FS_TOPDIR_FL.
+func Marked(dir string) (marked bool, err error) {
+	err = withFlags(dir, func(_ int, flags uint32) error {
+		marked = flags&flag != 0
+		return nil
+	})
+	return marked, err
+}
+
+// withFlags calls fn with an fd of dir and its inode flags.
+func withFlags(dir string, fn func(fd int, flags uint32) error) error {
 	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err
@@ -35,25 +57,5 @@ func Mark(dir string) error {
 	if err != nil {
 		return fmt.Errorf("%s: inode flags: %w", dir, err)
 	}
-	if flags&flag != 0 {
-		return nil
-	}
-	if err := unix.IoctlSetPointerInt(fd, unix.FS_IOC_SETFLAGS, int(flags|flag)); err != nil {
-		return fmt.Errorf("%s: set FS_TOPDIR_FL: %w", dir, err)
-	}
-	return nil
-}
-
-// Marked says whether dir carries FS_TOPDIR_FL.
-func Marked(dir string) (bool, error) {
-	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return false, err
-	}
-	defer unix.Close(fd)
-	flags, err := unix.IoctlGetUint32(fd, unix.FS_IOC_GETFLAGS)
-	if err != nil {
-		return false, fmt.Errorf("%s: inode flags: %w", dir, err)
-	}
-	return flags&flag != 0, nil
+	return fn(fd, flags)
 }
