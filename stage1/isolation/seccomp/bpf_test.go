@@ -2,6 +2,8 @@ package seccomp
 
 import (
 	"encoding/binary"
+	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/elastic/go-seccomp-bpf/arch"
@@ -172,6 +174,62 @@ func TestRemoveSetOnlyBlocksWhatItNames(t *testing.T) {
 	}
 }
 
+// Every number of every ABI, not just the names above, gets the decision
+// of plain set membership: the binary search (search) and the clone checks
+// before it lose no number and catch no other, whatever the set's size.
+func TestEveryNumberDecided(t *testing.T) {
+	infos, err := abis()
+	if err != nil {
+		t.Skip(err)
+	}
+	enosys := unix.SECCOMP_RET_ERRNO | uint32(unix.ENOSYS)
+	for _, s := range []Spec{
+		Default(),
+		{Mode: ModeRemove, Syscalls: []string{"socket"}, Errno: "ENOTSUP"},
+		{Mode: ModeRemove, Syscalls: []string{GroupDefaultBlocklist, "clone3", "socket"}, Errno: "EPERM"},
+		{Mode: ModeRetain, Syscalls: []string{GroupDefaultAllowlist}, Errno: "ENOSYS"},
+		{Mode: ModeRetain, Syscalls: []string{GroupAll}, Errno: "EPERM"},
+		{Mode: ModeRetain, Syscalls: []string{"getpid", "read", "write"}},
+	} {
+		p, err := Compile(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		match, other := uint32(retAllow), uint32(retAllow)
+		if s.Errno == "" {
+			match = retKill
+		} else {
+			errno, _ := errnoValue(s.Errno)
+			match = unix.SECCOMP_RET_ERRNO | uint32(errno)
+		}
+		if s.Mode == ModeRetain {
+			match, other = other, match
+		}
+		catchClone := slices.Contains(s.Syscalls, GroupDefaultBlocklist)
+		for _, info := range infos {
+			nums, _ := resolve(info, expand(s), map[string]bool{})
+			clone, _ := info.lookup("clone")
+			clone3, _ := info.lookup("clone3")
+			for n := uint32(0); n < 1024; n++ {
+				for _, arg0 := range []uint64{uint64(unix.SIGCHLD), unix.CLONE_NEWNS} {
+					want := other
+					switch {
+					case slices.Contains(nums, n):
+						want = match
+					case catchClone && n == clone3:
+						want = enosys
+					case catchClone && n == clone && arg0&namespaceFlags != 0:
+						want = match
+					}
+					if got := run(t, p, info.audit, n, arg0); got != want {
+						t.Fatalf("%v %s: syscall %d (arg0 %#x): got %#x, want %#x", s.Syscalls, info.name, n, arg0, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
 // The generated tables must say what their source says, name for name.
 func TestTablesMatchSource(t *testing.T) {
 	for _, c := range []struct {
@@ -194,6 +252,26 @@ func TestTablesMatchSource(t *testing.T) {
 func BenchmarkCompileDefault(b *testing.B) {
 	for range b.N {
 		if _, err := Compile(Default()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadDefault is the kernel's share: each load runs the filter
+// once per syscall number of each ABI (its cache of always-allowed calls).
+// Each load is on a thread of its own, which dies with its goroutine.
+func BenchmarkLoadDefault(b *testing.B) {
+	p, err := Compile(Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	errc := make(chan error)
+	for range b.N {
+		go func() {
+			runtime.LockOSThread() // never unlocked: the filtered thread exits
+			errc <- Load(p)
+		}()
+		if err := <-errc; err != nil {
 			b.Fatal(err)
 		}
 	}
