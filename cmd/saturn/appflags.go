@@ -55,7 +55,7 @@ func appFlagSet(a *stage0.App) *pflag.FlagSet {
 	for name, p := range map[string]*[]string{
 		"environment": &a.Environment, "mount": &a.Mounts, "annotation": &a.Annotations,
 	} {
-		fs.StringArrayVar(p, name, nil, "")
+		repeatedVar(fs, p, name, "")
 	}
 	fs.BoolVar(&a.ReadOnlyRootFS, "readonly-rootfs", false, "")
 	return fs

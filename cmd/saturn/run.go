@@ -18,9 +18,9 @@ type prepareFlags struct {
 }
 
 func (f *prepareFlags) add(fs *pflag.FlagSet) {
-	fs.StringArrayVar(&f.o.Volumes, "volume", nil, "pod volume NAME,kind=host,source=PATH[,readOnly=true] or NAME,kind=empty (repeatable)")
-	fs.StringArrayVar(&f.o.Ports, "port", nil, "expose app port NAME on the host: NAME:[HOSTIP:]HOSTPORT (repeatable)")
-	fs.StringArrayVar(&f.o.SetEnv, "set-env", nil, "environment variable K=V for every app (repeatable)")
+	repeatedVar(fs, &f.o.Volumes, "volume", "pod volume NAME,kind=host,source=PATH[,readOnly=true] or NAME,kind=empty (repeatable)")
+	repeatedVar(fs, &f.o.Ports, "port", "expose app port NAME on the host: NAME:[HOSTIP:]HOSTPORT (repeatable)")
+	repeatedVar(fs, &f.o.SetEnv, "set-env", "environment variable K=V for every app (repeatable)")
 	fs.BoolVar(&f.o.InheritEnv, "inherit-env", false, "apps start from saturn's environment")
 	fs.StringVar(&f.o.PodManifest, "pod-manifest", "", "use this pod manifest instead of images and pod flags")
 	fs.StringVar(&f.o.UUIDFileSave, "uuid-file-save", "", "write the pod UUID to this file")
@@ -61,10 +61,10 @@ type runFlags struct {
 func (f *runFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.o.Net, "net", "default", "pod networking: host, none, or a comma-separated list of default, default-restricted and network names, each optionally NAME:K=V;K=V (CNI args)")
 	fs.StringVar(&f.o.Hostname, "hostname", "", "pod hostname (default: rkt-UUID)")
-	fs.StringArrayVar(&f.o.DNS, "dns", nil, "nameserver IP for the apps (repeatable), or host (the host's resolv.conf) or none (no resolv.conf); default: the network's DNS, else the host's")
-	fs.StringArrayVar(&f.o.DNSSearch, "dns-search", nil, "DNS search domain (repeatable)")
-	fs.StringArrayVar(&f.o.DNSOptions, "dns-opt", nil, "resolv.conf option (repeatable)")
-	fs.StringArrayVar(&f.o.HostsEntries, "hosts-entry", nil, "/etc/hosts entry IP=NAME for the apps (repeatable), or host (the host's /etc/hosts)")
+	repeatedVar(fs, &f.o.DNS, "dns", "nameserver IP for the apps (repeatable), or host (the host's resolv.conf) or none (no resolv.conf); default: the network's DNS, else the host's")
+	repeatedVar(fs, &f.o.DNSSearch, "dns-search", "DNS search domain (repeatable)")
+	repeatedVar(fs, &f.o.DNSOptions, "dns-opt", "resolv.conf option (repeatable)")
+	repeatedVar(fs, &f.o.HostsEntries, "hosts-entry", "/etc/hosts entry IP=NAME for the apps (repeatable), or host (the host's /etc/hosts)")
 	fs.StringVar(&f.o.LocalConfig, "local-config", "", "directory of local configuration: net.d/ holds CNI networks (default /etc/saturn)")
 	fs.BoolVar(&f.o.Interactive, "interactive", false, "attach the terminal to the (single) app")
 	fs.StringVar(&f.insecure, "insecure-options", "", "comma-separated: capabilities, paths, seccomp, all-run (image, tls, ... concern fetching)")
