@@ -73,6 +73,7 @@ func (p *pod) appLife(ra *schema.RuntimeApp, name string, started func()) (int, 
 	}
 	defer unix.Close(mntns)
 	p.log.Debug("app root ready", "app", name, "elapsed", time.Since(p.began))
+	<-p.shielded // before any process of the app's runs
 	if err := p.hooks(ra, spec, mntns, "pre-start"); err != nil {
 		st.abort()
 		return p.record(name, 254), err
