@@ -1,6 +1,6 @@
 // Package network gives a pod its network namespace, as --net says:
 // "host" (the host's namespace), "none" (a namespace of its own with
-// loopback only, made by clone and gone with the pod), or a list of CNI
+// loopback only, gone with the pod), or a list of CNI
 // networks ("default", "default-restricted", names in <local-config>/net.d,
 // each with optional CNI args), which package networking sets up with the
 // plugins the stage1 image ships in /usr/lib/saturn/cni. stage1 init
@@ -16,10 +16,7 @@ package network
 import (
 	"os/exec"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/saturnpod/saturn/networking"
-	"github.com/saturnpod/saturn/stage1/network/inpod"
 	"github.com/saturnpod/saturn/stage1/podcfg"
 )
 
@@ -56,9 +53,12 @@ func For(net string) (Network, error) {
 // what Start needs to set them up (UUID, --local-config, the DNS mode).
 func ForRun(f *podcfg.RunFlags) (Network, error) {
 	nw, err := For(f.Net)
-	if c, ok := nw.(cni); ok {
-		c.run = f
-		return c, nil
+	switch n := nw.(type) {
+	case cni:
+		n.run = f
+		return n, nil
+	case none:
+		return none{made: makeNetns()}, nil
 	}
 	return nw, err
 }
@@ -68,14 +68,3 @@ type host struct{}
 
 func (host) Start(cmd *exec.Cmd) error { return cmd.Start() }
 func (host) Teardown() error           { return nil }
-
-// none gives the pod a namespace of its own with loopback only; it dies
-// with the pod, so there is nothing to tear down.
-type none struct{}
-
-func (none) Start(cmd *exec.Cmd) error {
-	cmd.SysProcAttr.Cloneflags |= unix.CLONE_NEWNET
-	inpod.Loopback(cmd)
-	return cmd.Start()
-}
-func (none) Teardown() error { return nil }

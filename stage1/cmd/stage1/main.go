@@ -8,8 +8,8 @@
 //
 //	saturn run (stage0) ── exec ──▶ stage1 init (package run): same PID; pod lock,
 //	  │                             pod cgroup, network, signals, exit code
-//	  └ clone(NEWNS|NEWPID|NEWUTS|NEWIPC[|NEWNET]), exec saturn-pod-init ──▶ pod init
-//	    (package podinit), PID 1
+//	  └ clone(NEWNS|NEWPID|NEWUTS|NEWIPC) from a thread in the pod's network
+//	    namespace, exec saturn-pod-init ──▶ pod init (package podinit), PID 1
 //	      ├ per app, on a thread of its own: new mount namespace, overlay root,
 //	      │ /proc /sys /dev volumes hosts resolv.conf, pivot_root (package approot)
 //	      └ per app, a thread that joins the app's mount namespace and cgroup and

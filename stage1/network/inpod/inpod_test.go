@@ -2,66 +2,11 @@ package inpod
 
 import (
 	"os"
-	"os/exec"
 	"strconv"
-	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/saturnpod/saturn/stage1/nsthread"
 )
-
-// In a new network namespace loopback starts down; Ready brings it up
-// when stage1 init asked for it (Loopback).
-func TestReadyBringsLoopbackUp(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root")
-	}
-	cmd := &exec.Cmd{Env: []string{}}
-	Loopback(cmd)
-	for _, kv := range cmd.Env {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
-	var before, after uint16
-	err := nsthread.Run(func() error {
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			return err
-		}
-		var err error
-		if before, err = loFlags(); err != nil {
-			return err
-		}
-		if err := Ready(); err != nil {
-			return err
-		}
-		after, err = loFlags()
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := os.LookupEnv(loopbackEnv); ok {
-		t.Errorf("%s left in the environment", loopbackEnv)
-	}
-	if before&unix.IFF_UP != 0 || after&unix.IFF_UP == 0 {
-		t.Errorf("lo flags before %#x after %#x", before, after)
-	}
-}
-
-func loFlags() (uint16, error) {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return 0, err
-	}
-	defer unix.Close(fd)
-	ifr, _ := unix.NewIfreq("lo")
-	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
-		return 0, err
-	}
-	return ifr.Uint16(), nil
-}
 
 // Ready waits for stage1 init's byte; EOF (setup failed) is an error; a
 // pod init started without the pipe does not wait.
