@@ -18,7 +18,7 @@ type outside struct {
 
 func newOutside(t *testing.T) *outside {
 	t.Helper()
-	nsf, err := newNetns()
+	nsf, err := NewNetns()
 	if err != nil {
 		t.Fatal(err)
 	}

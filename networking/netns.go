@@ -7,25 +7,18 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
-// newNetns creates a network namespace with lo up and returns it open.
-func newNetns() (*os.File, error) {
+// NewNetns creates a network namespace with lo up and returns it open.
+func NewNetns() (*os.File, error) {
 	var ns *os.File
 	err := inNetns(nil, func() error {
 		f, err := os.Open("/proc/thread-self/ns/net")
 		if err != nil {
 			return err
 		}
-		// The default handle opens its netlink socket in the calling
-		// thread's namespace, the new one.
-		lo, err := netlink.LinkByName("lo")
-		if err == nil {
-			err = netlink.LinkSetUp(lo)
-		}
-		if err != nil {
+		if err := loopbackUp(); err != nil {
 			f.Close()
 			return fmt.Errorf("pod netns: lo up: %w", err)
 		}
@@ -33,6 +26,26 @@ func newNetns() (*os.File, error) {
 		return nil
 	})
 	return ns, err
+}
+
+// loopbackUp brings up "lo" in the calling thread's network namespace,
+// with two ioctls: a netlink handle costs a socket and a link dump more,
+// and every pod start with a namespace of its own waits for this.
+func loopbackUp() error {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq("lo")
+	if err != nil {
+		return err
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+		return err
+	}
+	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
+	return unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr)
 }
 
 // persistNetns bind-mounts ns at path, in the mount namespace hostNS when

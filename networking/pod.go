@@ -47,9 +47,7 @@ func (p *Pod) NetnsPath() string { return p.rec.NetnsPath }
 // child in ExtraFiles; Close closes it.
 func (p *Pod) NetnsFile() *os.File { return p.netns }
 
-// Start starts cmd inside the pod's namespace: it moves the calling OS
-// thread into the namespace, starts cmd (the child inherits the thread's
-// namespace), and moves the thread back. The caller holds
+// Start starts cmd inside the pod's namespace (StartIn). The caller holds
 // runtime.LockOSThread, which also keeps cmd's Pdeathsig tied to a thread
 // that lives on. Moving back matters: a plugin that Teardown later execs
 // from this thread must start in the host's namespace.
@@ -57,12 +55,19 @@ func (p *Pod) Start(cmd *exec.Cmd) error {
 	if p.netns == nil {
 		return fmt.Errorf("networking: the pod netns is gone: %w", os.ErrNotExist)
 	}
+	return StartIn(p.netns, cmd)
+}
+
+// StartIn starts cmd inside the network namespace ns: it moves the
+// calling OS thread (locked by the caller) into ns, starts cmd (the child
+// inherits the thread's namespace), and moves the thread back.
+func StartIn(ns *os.File, cmd *exec.Cmd) error {
 	orig, err := os.Open("/proc/thread-self/ns/net")
 	if err != nil {
 		return err
 	}
 	defer orig.Close()
-	if err := unix.Setns(int(p.netns.Fd()), unix.CLONE_NEWNET); err != nil {
+	if err := unix.Setns(int(ns.Fd()), unix.CLONE_NEWNET); err != nil {
 		return fmt.Errorf("networking: join pod netns: %w", err)
 	}
 	startErr := cmd.Start()

@@ -48,7 +48,7 @@ func Setup(ctx context.Context, opts Options) (p *Pod, err error) {
 			p = nil
 		}
 	}()
-	if p.netns, err = newNetns(); err != nil {
+	if p.netns, err = NewNetns(); err != nil {
 		return p, err
 	}
 	if err := persistNetns(p.netns, rec.NetnsPath, rec.HostMountNS); err != nil {
