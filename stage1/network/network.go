@@ -1,9 +1,10 @@
 // Package network gives a pod its network namespace, as --net says:
 // "host" (the host's namespace), "none" (a namespace of its own with
-// loopback only, gone with the pod), or a list of CNI
-// networks ("default", "default-restricted", names in <local-config>/net.d,
-// each with optional CNI args), which package networking sets up with the
-// plugins the stage1 image ships in /usr/lib/saturn/cni. stage1 init
+// loopback only, made while stage1 init sets up and gone with the pod),
+// or a list of CNI networks ("default", "default-restricted", names in
+// <local-config>/net.d, each with optional CNI args), which package
+// networking sets up with the plugins the stage1 image ships in
+// /usr/lib/saturn/cni. stage1 init
 // starts the pod init in the new namespace before the plugins run, and
 // the pod init waits until they are done (package inpod), so that the pod
 // init's start and the building of the app roots overlap the plugins'
