@@ -117,17 +117,10 @@ const (
 // cgroups are fine, so Remove is idempotent and safe after any crash.
 // The hierarchies are independent: they are removed at once, since the
 // pod's exit waits for it.
-func (p *Pod) Remove() error { return p.remove(removeTries) }
-
-// RemoveNow is Remove without the wait: a cgroup that still holds a
-// process stays, at once. stage1 init tries it as soon as the apps have
-// ended, while the pod init exits, and calls Remove if it failed.
-func (p *Pod) RemoveNow() error { return p.remove(0) }
-
-func (p *Pod) remove(tries int) error {
+func (p *Pod) Remove() error {
 	errs := make(chan error, len(p.Dirs))
 	for _, dir := range p.Dirs {
-		go func() { errs <- removeTree(dir, tries) }()
+		go func() { errs <- removeTree(dir, removeTries) }()
 	}
 	var err error
 	for range p.Dirs {
@@ -136,9 +129,33 @@ func (p *Pod) remove(tries int) error {
 	return err
 }
 
+// RemoveNow is Remove without the wait: a cgroup that still holds a
+// process stays, at once. stage1 init tries it as soon as the apps have
+// ended, while the pod init exits, and calls Remove if it failed. It
+// removes one hierarchy after the other, on the calling thread: threads
+// of its own would crowd the exiting pod init off the CPUs, and the pod's
+// exit waits for that exit too.
+func (p *Pod) RemoveNow() error {
+	var err error
+	for _, dir := range p.Dirs {
+		err = errors.Join(err, removeTree(dir, 0))
+	}
+	return err
+}
+
 // removeTree removes dir and the cgroups under it, each waiting up to
-// tries × removeWait for its processes to leave.
+// tries × removeWait for its processes to leave. Most cgroups are leaves:
+// each is tried at once, and listed only when it is busy, with cgroups
+// or processes in it (v1 cgroup files make a listing cost more than the
+// rmdir).
 func removeTree(dir string, tries int) error {
+	err := unix.Rmdir(dir)
+	if err == nil || errors.Is(err, unix.ENOENT) {
+		return nil
+	}
+	if !errors.Is(err, unix.EBUSY) && !errors.Is(err, unix.ENOTEMPTY) {
+		return fmt.Errorf("cgroups: remove %s: %w", dir, err)
+	}
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
