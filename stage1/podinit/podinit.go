@@ -90,6 +90,8 @@ type pod struct {
 	stopping bool           // SIGTERM sent; apps starting now get it too
 	killing  bool           // SIGKILL sent
 	noHooks  bool           // stop --force: skip post-stop handlers
+	left     int            // apps whose runApp has not returned
+	lastNS   []int          // the last app's mount namespace (closeNS)
 }
 
 // Main runs the pod init with the run entrypoint's arguments.
@@ -125,6 +127,7 @@ func run(args []string) (int, error) {
 		return 0, err
 	}
 	results := make(chan int)
+	p.left = len(p.pm.Apps)
 	var started sync.WaitGroup
 	for i := range p.pm.Apps {
 		started.Add(1)
@@ -182,6 +185,7 @@ func run(args []string) (int, error) {
 	}
 	<-saidStarted // every app has called started: it comes at once
 	ready.Write([]byte{Ended})
+	p.closeLastNS()
 	if !p.logs.Wait(Grace) {
 		p.log.Warn("app output copies still blocked writing to saturn's output; giving up on them")
 	}
