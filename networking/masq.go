@@ -7,17 +7,15 @@ import (
 
 	current "github.com/containernetworking/cni/pkg/types/100"
 	"github.com/containernetworking/cni/pkg/version"
-	"github.com/containernetworking/plugins/pkg/ip"
-	"github.com/containernetworking/plugins/pkg/utils"
 	"github.com/coreos/go-iptables/iptables"
 )
 
 // unmasquerade removes the masquerade rules a ptp or bridge plugin of a's
-// list made for this attachment, without the namespace: the same calls the
-// plugins make on DEL, with the addresses from the recorded result. Without
-// a result (killed during the plugin's ADD) the iptables rules are found by
-// their chain, which names the network and container; the nftables ones
-// are found by comment whatever the addresses.
+// list made for this attachment, without the namespace: what the plugins
+// do on DEL (see pluginmasq.go), with the addresses from the recorded
+// result. Without a result (killed during the plugin's ADD) the iptables
+// rules are found by their chain, which names the network and container;
+// the nftables ones are found by comment whatever the addresses.
 func unmasquerade(a *attachment, result json.RawMessage) error {
 	var ipns []*net.IPNet
 	if len(result) > 0 {
@@ -39,7 +37,7 @@ func unmasquerade(a *attachment, result json.RawMessage) error {
 		if len(ipns) == 0 {
 			ipns = masqSources(a.list.Name, a.id)
 		}
-		if err := ip.TeardownIPMasqForNetworks(ipns, a.list.Name, a.ifName, a.id); err != nil {
+		if err := teardownPluginMasq(ipns, a.list.Name, a.ifName, a.id); err != nil {
 			return err
 		}
 	}
@@ -50,7 +48,7 @@ func unmasquerade(a *attachment, result json.RawMessage) error {
 // that jump to the masquerade chain of network name and container id.
 func masqSources(name, id string) []*net.IPNet {
 	var ipns []*net.IPNet
-	chain := utils.FormatChainName(name, id)
+	chain := pluginMasqChain(name, id)
 	for _, proto := range []iptables.Protocol{iptables.ProtocolIPv4, iptables.ProtocolIPv6} {
 		ipt, err := iptables.NewWithProtocol(proto)
 		if err != nil {
