@@ -10,7 +10,6 @@ import (
 
 	"github.com/coreos/go-iptables/iptables"
 	"github.com/google/nftables"
-	"github.com/google/nftables/userdata"
 	"golang.org/x/sys/unix"
 )
 
@@ -98,21 +97,12 @@ func teardownPluginMasqNft(prefix string) error {
 		return fmt.Errorf("nftables: %w", err)
 	}
 	table := &nftables.Table{Family: nftables.TableFamilyINet, Name: pluginMasqTable}
-	rules, err := conn.GetRules(table, &nftables.Chain{Name: pluginMasqNftChain, Table: table})
+	n, _, err := delRules(conn, table, pluginMasqNftChain, func(c string) bool { return strings.HasPrefix(c, prefix) })
 	if err != nil {
 		if errors.Is(err, unix.ENOENT) || !hasTable(conn, table) {
 			return nil
 		}
 		return fmt.Errorf("nftables: list %s: %w", pluginMasqTable, err)
-	}
-	n := 0
-	for _, r := range rules {
-		if c, ok := userdata.GetString(r.UserData, userdata.TypeComment); ok && strings.HasPrefix(c, prefix) {
-			if err := conn.DelRule(r); err != nil {
-				return fmt.Errorf("nftables: %w", err)
-			}
-			n++
-		}
 	}
 	if n == 0 {
 		return nil

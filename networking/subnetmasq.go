@@ -116,18 +116,10 @@ func RemoveSubnetMasquerade(subnet string) error {
 		return err
 	}
 	table := &nftables.Table{Family: nftables.TableFamilyIPv4, Name: masqTable}
-	rules, err := conn.GetRules(table, &nftables.Chain{Name: masqChain, Table: table})
-	if err != nil || len(rules) == 0 {
+	comment := masqComment(ipn)
+	deleted, left, err := delRules(conn, table, masqChain, func(c string) bool { return c == comment })
+	if err != nil || deleted+left == 0 {
 		return nil // no table (see ensureSubnetMasq), or an empty one: not ours to judge
-	}
-	left := len(rules)
-	for _, r := range rules {
-		if c, _ := userdata.GetString(r.UserData, userdata.TypeComment); c == masqComment(ipn) {
-			if err := conn.DelRule(r); err != nil {
-				return err
-			}
-			left--
-		}
 	}
 	if left == 0 {
 		conn.DelTable(table)
@@ -136,4 +128,25 @@ func RemoveSubnetMasquerade(subnet string) error {
 		return err
 	}
 	return nil
+}
+
+// delRules queues (for conn.Flush) the deletion of the rules of table's
+// chain whose comment match accepts, and counts the rules it deleted and
+// those it left.
+func delRules(conn *nftables.Conn, table *nftables.Table, chain string, match func(comment string) bool) (deleted, left int, err error) {
+	rules, err := conn.GetRules(table, &nftables.Chain{Name: chain, Table: table})
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, r := range rules {
+		if c, _ := userdata.GetString(r.UserData, userdata.TypeComment); !match(c) {
+			left++
+			continue
+		}
+		if err := conn.DelRule(r); err != nil {
+			return deleted, left, err
+		}
+		deleted++
+	}
+	return deleted, left, nil
 }
