@@ -59,7 +59,8 @@ func teardownPluginMasq(ipns []*net.IPNet, network, ifName, containerID string) 
 
 // teardownPluginMasqIPTables removes, for each address, the POSTROUTING
 // rule (either of the forms the plugins have used) and the chain. A host
-// without the iptables command has none of them.
+// where iptables does not work (no command, or it cannot even list the
+// filter table, as the plugins check) has none of them.
 func teardownPluginMasqIPTables(ipns []*net.IPNet, network, containerID string) error {
 	chain, comment := pluginMasqChain(network, containerID), pluginMasqComment(network, containerID)
 	var errs []error
@@ -72,10 +73,16 @@ func teardownPluginMasqIPTables(ipns []*net.IPNet, network, containerID string) 
 		if err != nil {
 			continue
 		}
+		var ipErrs []error
 		for _, src := range []string{ipn.IP.String(), ipn.String()} {
-			errs = append(errs, ignoreMissing(ipt.Delete("nat", "POSTROUTING", "-s", src, "-j", chain, "-m", "comment", "--comment", comment)))
+			ipErrs = append(ipErrs, ignoreMissing(ipt.Delete("nat", "POSTROUTING", "-s", src, "-j", chain, "-m", "comment", "--comment", comment)))
 		}
-		errs = append(errs, ignoreMissing(ipt.ClearChain("nat", chain)), ignoreMissing(ipt.DeleteChain("nat", chain)))
+		ipErrs = append(ipErrs, ignoreMissing(ipt.ClearChain("nat", chain)), ignoreMissing(ipt.DeleteChain("nat", chain)))
+		if err := errors.Join(ipErrs...); err != nil {
+			if _, lerr := ipt.ChainExists("filter", "INPUT"); lerr == nil {
+				errs = append(errs, err)
+			}
+		}
 	}
 	return errors.Join(errs...)
 }
