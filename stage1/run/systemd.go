@@ -45,11 +45,15 @@ func newSystemd(uuid string, log *slog.Logger) (*systemd, error) {
 	return s, nil
 }
 
-// pass gives the sockets to the pod init, and starts noting stop requests
-// for exitCode. Call it once the stop relay listens for signals: a signal
-// caught before then by this channel alone would never stop the pod.
+// pass gives the sockets to the pod init.
 func (s *systemd) pass(cmd *exec.Cmd) {
 	sdactivation.Pass(cmd, s.socks)
+}
+
+// noteStops starts noting stop requests for exitCode. Call it once the
+// stop relay's channel catches the signals: a signal caught before then
+// by this channel alone would never stop the pod.
+func (s *systemd) noteStops() {
 	signal.Notify(s.stop, unix.SIGTERM, unix.SIGINT)
 }
 
