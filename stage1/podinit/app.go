@@ -166,19 +166,9 @@ func (p *pod) prepare(ra *schema.RuntimeApp, name string, iso isolation.Config, 
 // stage1 init has set the pod up (podctl.Start); the function returned
 // waits for it (approot.Spec.PodReady).
 func (p *pod) cgroupsOnStart(ra *schema.RuntimeApp, name string) func() ([]approot.CgroupDir, error) {
-	type made struct {
-		dirs []approot.CgroupDir
-		err  error
-	}
-	c := make(chan made, 1)
-	go func() {
+	return ahead(func() ([]approot.CgroupDir, error) {
 		<-p.started
-		dirs, err := p.appCgroup(ra, name)
-		c <- made{dirs, err}
-	}()
-	return sync.OnceValues(func() ([]approot.CgroupDir, error) {
-		m := <-c
-		return m.dirs, m.err
+		return p.appCgroup(ra, name)
 	})
 }
 

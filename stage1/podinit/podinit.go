@@ -107,7 +107,7 @@ func Main(args []string) int {
 func run(args []string) (int, error) {
 	// The pod manifest's first decoding costs about 0.3 ms (encoding/json
 	// learns appc's types): it runs beside the rest of the setup.
-	manifest := readManifest()
+	manifest := ahead(podcfg.ReadManifest)
 	// The apps share this PID namespace: keep them out of /proc/1's
 	// memory, fds and exe.
 	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
@@ -230,24 +230,6 @@ func (p *pod) setup(args []string, manifest func() (*schema.PodManifest, error))
 		return err
 	}
 	return approot.MakeEmptyVolumes(p.pm)
-}
-
-// readManifest reads the pod manifest (in the working dir, the pod dir)
-// on a goroutine of its own; the function returned waits for it.
-func readManifest() func() (*schema.PodManifest, error) {
-	type read struct {
-		pm  *schema.PodManifest
-		err error
-	}
-	c := make(chan read, 1)
-	go func() {
-		pm, err := podcfg.ReadManifest()
-		c <- read{pm, err}
-	}()
-	return func() (*schema.PodManifest, error) {
-		r := <-c
-		return r.pm, r.err
-	}
 }
 
 // readCgroup takes the pod cgroup from stage1 init (EnvCgroup).
