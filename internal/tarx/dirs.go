@@ -122,19 +122,18 @@ func (c *dirCache) close() {
 	c.order = nil
 }
 
-// copy writes size bytes of body to fd: in the kernel for a Section, through
-// one large buffer otherwise.
+// copy writes size bytes of body to fd through one large buffer.
+//
+// Not copy_file_range: from a tar's 512-byte-aligned data it reaches the
+// page cache in pieces that end up as small folios, and a binary cached in
+// small folios is slower to exec (every page fault maps fewer pages, every
+// exit unmaps more folios): stage1's binaries and the apps' are exec'd by
+// every pod that uses the tree. Aligned 1 MiB writes give large folios on
+// filesystems that have them (ext4, xfs). Measured on ext4: stage1's
+// binary ran (exec to exit) in 1.39 ms written this way, 1.52 ms
+// extracted with copy_file_range.
 func (x *Extractor) copy(fd int, size int64, body io.Reader) error {
 	var done int64
-	if s, ok := body.(*Section); ok && s.read == 0 && s.Size == size {
-		var err error
-		done, err = copyRange(s.File.Fd(), s.Off, fd, size)
-		if err == nil {
-			return nil
-		}
-		// Filesystems without copy_file_range: read the rest.
-		s.read = done
-	}
 	if x.buf == nil {
 		x.buf = make([]byte, 1<<20)
 	}
@@ -171,22 +170,4 @@ func writeAll(fd int, b []byte) error {
 		b = b[n:]
 	}
 	return nil
-}
-
-func copyRange(src uintptr, off int64, dst int, size int64) (int64, error) {
-	var done int64
-	for done < size {
-		n, err := unix.CopyFileRange(int(src), &off, dst, nil, int(min(size-done, 1<<30)), 0)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return done, err
-		}
-		if n == 0 {
-			return done, io.ErrUnexpectedEOF
-		}
-		done += int64(n)
-	}
-	return done, nil
 }

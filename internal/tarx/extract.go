@@ -46,9 +46,9 @@ func New(dir string, o Options) (*Extractor, error) {
 }
 
 // Add creates the entry hdr describes at name (a path relative to the
-// directory, cleaned again here) with data from body for regular files. A
-// *Section body is copied in the kernel. Existing entries are never
-// overwritten, except that a directory entry updates an existing directory.
+// directory, cleaned again here) with data from body for regular files.
+// Existing entries are never overwritten, except that a directory entry
+// updates an existing directory.
 // A hardlink's hdr.Linkname names its target the way name names the entry
 // (relative to the directory, after any renaming the caller does).
 func (x *Extractor) Add(name string, hdr *tar.Header, body io.Reader) error {

@@ -8,9 +8,8 @@ import (
 )
 
 // Reader reads a tar archive stored in a file and knows where each entry's
-// data sits in it, so that Extractor can copy file contents with
-// copy_file_range (in the kernel, shared extents where the filesystem can)
-// instead of through user space.
+// data sits in it: an entry's body (a Section) is read with pread, so that
+// more than one reader can read it, each with a cursor of its own.
 type Reader struct {
 	tr *tar.Reader
 	pr *posReader

@@ -110,7 +110,7 @@ func TestPreexistingSymlinkInRoot(t *testing.T) {
 	assertUntouched(t, victim)
 }
 
-func TestSectionCopyAndFallback(t *testing.T) {
+func TestSectionExtract(t *testing.T) {
 	dir, _ := setup(t)
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
