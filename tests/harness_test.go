@@ -36,7 +36,10 @@ func TestMain(m *testing.M) {
 		fmt.Println("bin/saturn missing: run the functional tests through `make test`")
 		os.Exit(1)
 	}
-	os.Exit(m.Run())
+	cleanup := nftCleanup()
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }
 
 // env is one saturn data directory, private to a test and removed after it.
