@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/saturnpod/saturn/internal/nfttest"
 )
 
 // The plugins the tests run: SATURN_CNI_DIR, else the ones `make` built,
@@ -35,6 +37,7 @@ func testMain(m *testing.M) int {
 		defer os.WriteFile(ipForward, fwd, 0o644)
 	}
 	defer removeTestMasq()
+	defer nfttest.Cleanup()()
 	return m.Run()
 }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/saturnpod/saturn/internal/nfttest"
 )
 
 // repoRoot is the checkout the tests run from (go test runs in tests/).
@@ -36,7 +38,7 @@ func TestMain(m *testing.M) {
 		fmt.Println("bin/saturn missing: run the functional tests through `make test`")
 		os.Exit(1)
 	}
-	cleanup := nftCleanup()
+	cleanup := nfttest.Cleanup()
 	code := m.Run()
 	cleanup()
 	os.Exit(code)

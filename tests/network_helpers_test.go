@@ -2,7 +2,6 @@ package tests
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -15,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/nftables"
 	"golang.org/x/sys/unix"
 )
 
@@ -291,35 +289,4 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-// nftCleanup returns what TestMain calls after the tests: it deletes the
-// nftables tables that the tests' pods make and that stay, by design, for
-// later pods (saturn's masquerade of the built-in networks, package
-// networking; the CNI plugins' masquerade and portmap tables), if they
-// were not there before the tests. A host whose own pods made them keeps
-// them, and so does one where nftables cannot be asked.
-func nftCleanup() func() {
-	conn, err := nftables.New()
-	if err != nil {
-		return func() {}
-	}
-	var made []*nftables.Table
-	for _, t := range []*nftables.Table{
-		{Family: nftables.TableFamilyIPv4, Name: "saturn"},
-		{Family: nftables.TableFamilyIPv4, Name: "cni_hostport"},
-		{Family: nftables.TableFamilyINet, Name: "cni_plugins_masquerade"},
-	} {
-		if _, err := conn.ListTableOfFamily(t.Name, t.Family); err != nil {
-			made = append(made, t)
-		}
-	}
-	return func() {
-		for _, t := range made {
-			conn.DelTable(t)
-			if err := conn.Flush(); err != nil && !errors.Is(err, unix.ENOENT) {
-				fmt.Fprintf(os.Stderr, "delete nftables table %s: %v\n", t.Name, err)
-			}
-		}
-	}
 }
