@@ -19,11 +19,11 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"strconv"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
+	"github.com/saturnpod/saturn/stage1/envfd"
 )
 
 // Cmd is one command to the pod init.
@@ -86,13 +86,14 @@ func Relay(sigc <-chan os.Signal, f *os.File) {
 
 // Open is the pod init's end, named by EnvFd; it is made close-on-exec.
 func Open() (*os.File, error) {
-	v := os.Getenv(EnvFd)
-	fd, err := strconv.Atoi(v)
-	if err != nil || fd < 3 {
-		return nil, fmt.Errorf("%s=%q: %w", EnvFd, v, errdefs.ErrInvalid)
+	fd, ok, err := envfd.Take(EnvFd)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("%s not set by stage1 init: %w", EnvFd, errdefs.ErrInvalid)
 	}
 	unix.CloseOnExec(fd)
-	os.Unsetenv(EnvFd)
 	// Non-blocking: the runtime's poller waits for commands, not a
 	// thread of its own (each costs the pod init its stacks).
 	if err := unix.SetNonblock(fd, true); err != nil {
@@ -152,10 +153,4 @@ func shielded() []os.Signal {
 // Attach gives cmd (the pod init, not yet started) the child end: it is
 // appended to cmd's ExtraFiles, so call it after any other ExtraFiles are
 // set, and its fd number is passed in the environment.
-func Attach(cmd *exec.Cmd, child *os.File) {
-	cmd.ExtraFiles = append(cmd.ExtraFiles, child)
-	if cmd.Env == nil {
-		cmd.Env = os.Environ()
-	}
-	cmd.Env = append(cmd.Env, EnvFd+"="+strconv.Itoa(2+len(cmd.ExtraFiles)))
-}
+func Attach(cmd *exec.Cmd, child *os.File) { envfd.Pass(cmd, EnvFd, child) }

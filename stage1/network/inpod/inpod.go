@@ -9,9 +9,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
+	"github.com/saturnpod/saturn/stage1/envfd"
 )
 
 // readyEnv, set by stage1 init in the pod init's environment, names the
@@ -22,30 +22,15 @@ const readyEnv = "SATURN_NETWORK_READY_FD"
 // arrives on ready, the read end of a pipe whose write end stage1 init
 // keeps; EOF says the network setup failed. cmd gets ready as an extra
 // file: the caller closes its copy once cmd has started.
-func WaitOn(cmd *exec.Cmd, ready *os.File) {
-	cmd.ExtraFiles = append(cmd.ExtraFiles, ready)
-	setenv(cmd, fmt.Sprintf("%s=%d", readyEnv, 2+len(cmd.ExtraFiles)))
-}
-
-func setenv(cmd *exec.Cmd, kv string) {
-	if cmd.Env == nil {
-		cmd.Env = os.Environ()
-	}
-	cmd.Env = append(cmd.Env, kv)
-}
+func WaitOn(cmd *exec.Cmd, ready *os.File) { envfd.Pass(cmd, readyEnv, ready) }
 
 // Ready waits, in the pod init, until the CNI networks are up if stage1
 // init asked for it (WaitOn); it does nothing for other pods. It runs
 // before any app starts.
 func Ready() error {
-	s, ok := os.LookupEnv(readyEnv)
-	if !ok {
-		return nil
-	}
-	os.Unsetenv(readyEnv)
-	fd, err := strconv.Atoi(s)
-	if err != nil || fd < 3 {
-		return fmt.Errorf("%s=%q: %w", readyEnv, s, errdefs.ErrInvalid)
+	fd, ok, err := envfd.Take(readyEnv)
+	if !ok || err != nil {
+		return err
 	}
 	f := os.NewFile(uintptr(fd), "network-ready")
 	defer f.Close()
