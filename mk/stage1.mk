@@ -16,6 +16,8 @@ PROBE_DIR := $(BUILD)/test/probe-image
 IMAGES   += $(BIN)/stage1.aci
 TESTBINS += $(BUILD)/test/probe $(S1_DIR)/rootfs/stage1 $(S1_DIR)/rootfs/saturn-pod-init $(BUILD)/test/probe.aci
 BENCHES  += bench-run bench-isolation
+# The pod spec that stage1 init sends the pod init (package podspec).
+FUZZ_TARGETS += ./stage1/podspec:FuzzDecode:50000x
 
 $(S1_DIR)/rootfs/stage1: $(S1_SRC) go.mod
 	mkdir -p $(S1_DIR)/rootfs

@@ -179,3 +179,26 @@ func TestStage1StopWhileStarting(t *testing.T) {
 		t.Errorf("pod exit %d, want 143\n%s", res.code, res.stderr)
 	}
 }
+
+// An isolator that stage0 lets through but stage1 init cannot read (an
+// unknown capability) fails the pod before any app starts: one line that
+// names it, the runtime error's exit code, and nothing left behind.
+func TestStage1UnreadableIsolator(t *testing.T) {
+	e := newEnv(t)
+	cg := inTestCgroup(t)
+	out := t.TempDir()
+	r := e.run("run", stage1Flag(), "--net=none", "--volume=out,kind=host,source="+out,
+		probeACI(t), "--caps-retain=CAP_NOPE", "--mount=volume=out,target=/out", "--", "--write=/out/ran=yes", "---")
+	if r.code != 254 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || !strings.Contains(r.stderr, "CAP_NOPE") {
+		t.Errorf("exit %d, stderr %q: want 254 and one line that names CAP_NOPE", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "ran")); err == nil {
+		t.Error("the app ran")
+	}
+	if left := podCgroups(cg); len(left) != 0 {
+		t.Errorf("cgroups left: %v", left)
+	}
+	if m := mountsWith(t, e.dir); len(m) != 0 {
+		t.Errorf("mounts left: %v", m)
+	}
+}

@@ -4,10 +4,10 @@ import (
 	"github.com/appc/spec/schema"
 	"github.com/appc/spec/schema/types"
 
+	"github.com/saturnpod/saturn/stage1/appcspec"
 	"github.com/saturnpod/saturn/stage1/appproc"
 	"github.com/saturnpod/saturn/stage1/isolation"
 	"github.com/saturnpod/saturn/stage1/isolation/caps"
-	"github.com/saturnpod/saturn/stage1/isolation/seccomp"
 	"github.com/saturnpod/saturn/stage1/podcfg"
 )
 
@@ -18,7 +18,7 @@ import (
 // read as the default stage1 reads them.
 func confinement(ra *schema.RuntimeApp, f *podcfg.RunFlags, proc *appproc.Proc) (isolation.Config, error) {
 	is := ra.App.Isolators
-	c, err := isolation.FromIsolators(is, isolation.Insecure{Capabilities: true, Seccomp: true})
+	c, err := appcspec.Isolation(is, isolation.Insecure{Capabilities: true, Seccomp: true})
 	if err != nil {
 		return c, err
 	}
@@ -27,8 +27,8 @@ func confinement(ra *schema.RuntimeApp, f *podcfg.RunFlags, proc *appproc.Proc) 
 			return c, err
 		}
 	}
-	if !f.DisableSeccomp && hasSeccomp(is) {
-		s, err := seccomp.FromIsolators(is)
+	if !f.DisableSeccomp && appcspec.HasSeccomp(is) {
+		s, err := appcspec.Seccomp(is)
 		if err != nil {
 			return c, err
 		}
@@ -41,8 +41,8 @@ func confinement(ra *schema.RuntimeApp, f *podcfg.RunFlags, proc *appproc.Proc) 
 // bounding is the capability bounding set: a retain-set as listed, a
 // remove-set taken out of everything the caller has, else all of it.
 func bounding(is types.Isolators) (caps.Set, error) {
-	// FromIsolators checks the isolators (one kind only, known names).
-	set, err := caps.FromIsolators(is)
+	// appcspec.Caps checks the isolators (one kind only, known names).
+	set, err := appcspec.Caps(is)
 	if err != nil {
 		return 0, err
 	}
@@ -50,12 +50,8 @@ func bounding(is types.Isolators) (caps.Set, error) {
 		return set, nil
 	}
 	if iso := is.GetByName(types.LinuxCapabilitiesRevokeSetName); iso != nil {
-		listed, err := caps.IsolatorCaps(iso)
+		listed, err := appcspec.IsolatorCaps(iso)
 		return caps.All &^ listed, err
 	}
 	return caps.All, nil
-}
-
-func hasSeccomp(is types.Isolators) bool {
-	return is.GetByName(types.LinuxSeccompRetainSetName) != nil || is.GetByName(types.LinuxSeccompRemoveSetName) != nil
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/saturnpod/saturn/internal/errdefs"
 	"github.com/saturnpod/saturn/stage1-fly/flyroot"
 	"github.com/saturnpod/saturn/stage1-fly/flystate"
+	"github.com/saturnpod/saturn/stage1/appcspec"
 	"github.com/saturnpod/saturn/stage1/appexec"
 	"github.com/saturnpod/saturn/stage1/appproc"
 	"github.com/saturnpod/saturn/stage1/approot"
@@ -59,7 +60,7 @@ func run(args []string) error {
 	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return fmt.Errorf("close_range: %w", err)
 	}
-	pm, err := podcfg.ReadManifest()
+	pm, err := appcspec.ReadManifest()
 	if err != nil {
 		return err
 	}
@@ -85,7 +86,7 @@ func run(args []string) error {
 	}
 	// The thread's root is the app's now: users, groups and the working
 	// dir are looked up in the image.
-	proc, err := appproc.Resolve(ra.App, name)
+	proc, err := appproc.Resolve(appcspec.Proc(ra.App), name)
 	if err != nil {
 		return err
 	}
@@ -145,10 +146,14 @@ func rootSpec(pm *schema.PodManifest, ra *schema.RuntimeApp, name string, flags 
 	if err != nil {
 		return nil, fmt.Errorf("app tree: %w", err)
 	}
-	if err := approot.MakeEmptyVolumes(pm); err != nil {
+	vols, err := appcspec.EmptyVolumes(pm)
+	if err != nil {
 		return nil, err
 	}
-	mounts, err := approot.Mounts(pm, ra, func(vol string) string { return filepath.Join(dir, podstate.VolumeDir(vol)) })
+	if err := approot.MakeEmptyVolumes(vols); err != nil {
+		return nil, err
+	}
+	mounts, err := appcspec.Mounts(pm, ra, func(vol string) string { return filepath.Join(dir, podstate.VolumeDir(vol)) })
 	if err != nil {
 		return nil, err
 	}

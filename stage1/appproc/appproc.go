@@ -1,4 +1,4 @@
-// Package appproc turns an appc app into the process to exec: argv,
+// Package appproc turns an app into the process to exec: argv,
 // environment, working directory and credentials. It runs on a thread whose
 // root is already the app's root (see package nsthread), so every file it
 // reads (/etc/passwd, /etc/group, the user's path, the working directory)
@@ -13,7 +13,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/appc/spec/schema/types"
 	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
@@ -22,6 +21,18 @@ import (
 
 // DefaultPath is the appc default PATH.
 const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// App is what of an appc app makes its process (package appcspec reads it
+// out of the pod manifest).
+type App struct {
+	Exec              []string
+	User              string
+	Group             string
+	SupplementaryGIDs []int
+	WorkingDirectory  string
+	// Environment is the app's own variables, NAME=value, in order.
+	Environment []string
+}
 
 // Proc is what to exec for an app.
 type Proc struct {
@@ -32,7 +43,7 @@ type Proc struct {
 }
 
 // Resolve computes the app's process. name is the app's name in the pod.
-func Resolve(app *types.App, name string) (*Proc, error) {
+func Resolve(app *App, name string) (*Proc, error) {
 	p := &Proc{Argv: app.Exec, Env: Env(app, name), Dir: app.WorkingDirectory}
 	if p.Dir == "" {
 		p.Dir = "/"
@@ -52,12 +63,13 @@ func Resolve(app *types.App, name string) (*Proc, error) {
 
 // Env is the app's environment: its own variables, then the defaults appc
 // and saturn promise where the app sets none.
-func Env(app *types.App, name string) []string {
+func Env(app *App, name string) []string {
 	env := make([]string, 0, len(app.Environment)+3)
 	has := map[string]bool{}
 	for _, v := range app.Environment {
-		env = append(env, v.Name+"="+v.Value)
-		has[v.Name] = true
+		env = append(env, v)
+		k, _, _ := strings.Cut(v, "=")
+		has[k] = true
 	}
 	for _, d := range [][2]string{{"PATH", DefaultPath}, {"AC_APP_NAME", name}, {"container", "saturn"}} {
 		if !has[d[0]] {

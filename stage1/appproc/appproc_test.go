@@ -7,19 +7,17 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/appc/spec/schema/types"
-
 	"github.com/saturnpod/saturn/internal/errdefs"
 )
 
 func TestEnvDefaults(t *testing.T) {
-	app := &types.App{Environment: types.Environment{{Name: "PATH", Value: "/x"}, {Name: "A", Value: "b"}}}
+	app := &App{Environment: []string{"PATH=/x", "A=b"}}
 	got := Env(app, "web")
 	want := []string{"PATH=/x", "A=b", "AC_APP_NAME=web", "container=saturn"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %q want %q", got, want)
 	}
-	if got := Env(&types.App{}, "a"); got[0] != "PATH="+DefaultPath {
+	if got := Env(&App{}, "a"); got[0] != "PATH="+DefaultPath {
 		t.Fatalf("default PATH: %q", got)
 	}
 }

@@ -4,10 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 
-	"github.com/appc/spec/schema"
-	"github.com/appc/spec/schema/types"
 	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
@@ -23,75 +20,23 @@ type Mount struct {
 	Recursive bool
 }
 
-// Mounts lists an app's volume mounts: its explicit mounts (from the pod
-// manifest, or --mount), then each of its image's mount points that a pod
-// volume of the same name fills. emptyDir names an empty volume's directory.
-func Mounts(pm *schema.PodManifest, ra *schema.RuntimeApp, emptyDir func(string) string) ([]Mount, error) {
-	vols := map[types.ACName]types.Volume{}
-	for _, v := range pm.Volumes {
-		vols[v.Name] = v
-	}
-	var out []Mount
-	done := map[types.ACName]bool{}
-	add := func(v types.Volume, target string, ro bool) error {
-		m := Mount{Source: v.Source, Target: target, Recursive: true, ReadOnly: ro}
-		if v.ReadOnly != nil && *v.ReadOnly {
-			m.ReadOnly = true
-		}
-		if v.Recursive != nil {
-			m.Recursive = *v.Recursive
-		}
-		switch v.Kind {
-		case "host":
-		case "empty":
-			m.Source = emptyDir(v.Name.String())
-		default:
-			return fmt.Errorf("volume %s: kind %q: %w", v.Name, v.Kind, errdefs.ErrInvalid)
-		}
-		out = append(out, m)
-		return nil
-	}
-	for _, m := range ra.Mounts {
-		v, ok := vols[m.Volume]
-		if m.AppVolume != nil {
-			v, ok = *m.AppVolume, true
-		}
-		if !ok {
-			return nil, fmt.Errorf("app %s: mount of volume %s: %w", ra.Name, m.Volume, errdefs.ErrNotFound)
-		}
-		ro := false
-		for _, mp := range ra.App.MountPoints {
-			ro = ro || (mp.Name == m.Volume && mp.ReadOnly)
-		}
-		if err := add(v, m.Path, ro); err != nil {
-			return nil, err
-		}
-		done[m.Volume] = true
-	}
-	for _, mp := range ra.App.MountPoints {
-		if done[mp.Name] {
-			continue
-		}
-		v, ok := vols[mp.Name]
-		if !ok {
-			return nil, fmt.Errorf("app %s: mount point %s has no volume: %w", ra.Name, mp.Name, errdefs.ErrNotFound)
-		}
-		if err := add(v, mp.Path, mp.ReadOnly); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+// EmptyVolume is a volume of kind empty: a directory in the pod dir that
+// lives as long as the pod.
+type EmptyVolume struct {
+	Name string
+	// Mode holds the permission, setuid, setgid and sticky bits (unix
+	// S_I* bits, as appc's octal string gives them).
+	Mode uint32
+	UID  int
+	GID  int
 }
 
 // MakeEmptyVolumes creates the pod's empty volumes in the pod dir (see
 // podstate.VolumeDir), before any app starts, so that apps sharing one find
 // the same directory; existing ones are kept across runs of the pod.
-func MakeEmptyVolumes(pm *schema.PodManifest) error {
-	for _, v := range pm.Volumes {
-		if v.Kind != "empty" {
-			continue
-		}
-		dir := podstate.VolumeDir(v.Name.String())
+func MakeEmptyVolumes(vols []EmptyVolume) error {
+	for _, v := range vols {
+		dir := podstate.VolumeDir(v.Name)
 		if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
 			return err
 		}
@@ -104,33 +49,22 @@ func MakeEmptyVolumes(pm *schema.PodManifest) error {
 
 // MakeEmpty creates an empty volume's directory with its mode and owner;
 // it keeps an existing one (a second app, or a second run of the pod).
-func MakeEmpty(dir string, v types.Volume) error {
-	mode := uint64(0o755)
-	if v.Mode != nil {
-		var err error
-		if mode, err = strconv.ParseUint(*v.Mode, 8, 32); err != nil {
-			return fmt.Errorf("volume %s: mode %q: %w", v.Name, *v.Mode, errdefs.ErrInvalid)
-		}
+func MakeEmpty(dir string, v EmptyVolume) error {
+	if v.Mode&^0o7777 != 0 {
+		return fmt.Errorf("volume %s: mode %o: %w", v.Name, v.Mode, errdefs.ErrInvalid)
 	}
 	if err := os.Mkdir(dir, 0o700); os.IsExist(err) {
 		return nil
 	} else if err != nil {
 		return err
 	}
-	uid, gid := 0, 0
-	if v.UID != nil {
-		uid = *v.UID
-	}
-	if v.GID != nil {
-		gid = *v.GID
-	}
-	if err := os.Chown(dir, uid, gid); err != nil {
+	if err := os.Chown(dir, v.UID, v.GID); err != nil {
 		return err
 	}
-	return os.Chmod(dir, os.FileMode(mode&0o777)|unixModeBits(mode))
+	return os.Chmod(dir, os.FileMode(v.Mode&0o777)|unixModeBits(v.Mode))
 }
 
-func unixModeBits(m uint64) os.FileMode {
+func unixModeBits(m uint32) os.FileMode {
 	var fm os.FileMode
 	if m&unix.S_ISUID != 0 {
 		fm |= os.ModeSetuid

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/appc/spec/schema/types"
-
 	"github.com/saturnpod/saturn/internal/errdefs"
 )
 
@@ -30,38 +28,8 @@ const (
 	cfsMinQuota = 1000
 )
 
-// LimitsFromIsolators reads resource/memory and resource/cpu (their limit;
-// requests need no enforcement) and os/linux/cpu-shares.
-func LimitsFromIsolators(is types.Isolators) (Limits, error) {
-	var l Limits
-	for _, iso := range is {
-		switch iso.Name {
-		case types.ResourceMemoryName, types.ResourceCPUName:
-			r, ok := iso.Value().(types.Resource)
-			if !ok {
-				return Limits{}, fmt.Errorf("isolator %s has no value: %w", iso.Name, errdefs.ErrInvalid)
-			}
-			q := r.Limit()
-			if q == nil {
-				continue
-			}
-			if iso.Name == types.ResourceMemoryName {
-				l.MemoryBytes = q.Value()
-			} else {
-				l.CPUMillis = q.MilliValue()
-			}
-		case types.LinuxCPUSharesName:
-			v, ok := iso.Value().(*types.LinuxCPUShares)
-			if !ok {
-				return Limits{}, fmt.Errorf("isolator %s has no value: %w", iso.Name, errdefs.ErrInvalid)
-			}
-			l.CPUShares = uint64(*v)
-		}
-	}
-	return l, l.validate()
-}
-
-func (l Limits) validate() error {
+// Validate checks each limit's range.
+func (l Limits) Validate() error {
 	switch {
 	case l.MemoryBytes < 0:
 		return fmt.Errorf("memory limit %d: %w", l.MemoryBytes, errdefs.ErrInvalid)
@@ -90,7 +58,7 @@ func CPUWeight(shares uint64) uint64 {
 
 // writeV2 writes l into one cgroup2 directory.
 func (l Limits) writeV2(dir string) error {
-	if err := l.validate(); err != nil {
+	if err := l.Validate(); err != nil {
 		return err
 	}
 	if l.MemoryBytes > 0 {
@@ -115,7 +83,7 @@ func (l Limits) writeV2(dir string) error {
 // writeV1 writes l into the app's cgroups of the v1 memory and cpu
 // hierarchies.
 func (l Limits) writeV1(p *Pod, app string) error {
-	if err := l.validate(); err != nil {
+	if err := l.Validate(); err != nil {
 		return err
 	}
 	if l.MemoryBytes > 0 {

@@ -228,3 +228,14 @@ func BenchmarkV1PodLifecycle(b *testing.B) {
 		}
 	}
 }
+
+func TestLimitsValidate(t *testing.T) {
+	for _, bad := range []Limits{{CPUShares: 1}, {CPUShares: 262145}, {MemoryBytes: -1}, {CPUMillis: -1}} {
+		if err := bad.Validate(); !errors.Is(err, errdefs.ErrInvalid) {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
+	if err := (Limits{MemoryBytes: 1 << 20, CPUMillis: 250, CPUShares: 2}).Validate(); err != nil {
+		t.Errorf("valid limits: %v", err)
+	}
+}

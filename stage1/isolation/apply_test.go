@@ -12,9 +12,8 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/appc/spec/schema/types"
-
 	"github.com/saturnpod/saturn/stage1/isolation/caps"
+	"github.com/saturnpod/saturn/stage1/isolation/seccomp"
 )
 
 // The test binary doubles as the process being confined (applyEnv: apply
@@ -112,21 +111,15 @@ func confined(t *testing.T, c Config) report {
 	return r
 }
 
-func mustConfig(t *testing.T, isolators string, ins Insecure) Config {
-	t.Helper()
-	var is types.Isolators
-	if err := json.Unmarshal([]byte(isolators), &is); err != nil {
-		t.Fatal(err)
-	}
-	c, err := FromIsolators(is, ins)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+// defaultConfig is the confinement of an app whose image names no
+// isolator (package appcspec reads the isolators).
+func defaultConfig() Config {
+	filter := seccomp.Default()
+	return Config{Bounding: caps.Default, Seccomp: &filter}
 }
 
 func TestApplyRootAppDefaults(t *testing.T) {
-	r := confined(t, mustConfig(t, `[]`, Insecure{}))
+	r := confined(t, defaultConfig())
 	st := r.State
 	if st.UID != 0 || st.Bounding != caps.Default || st.Effective != caps.Default ||
 		st.Permitted != caps.Default || st.Inheritable != 0 || st.Ambient != 0 {
@@ -138,8 +131,9 @@ func TestApplyRootAppDefaults(t *testing.T) {
 }
 
 func TestApplyNonRootWithNoNewPrivs(t *testing.T) {
-	c := mustConfig(t, `[{"name":"os/linux/no-new-privileges","value":true},
-		{"name":"os/linux/oom-score-adj","value":500}]`, Insecure{})
+	c := defaultConfig()
+	adj := 500
+	c.NoNewPrivs, c.OOMScoreAdj = true, &adj
 	c.UID, c.GID, c.Groups = 65534, 65534, []uint32{65534, 100}
 	c.Rlimits = []Rlimit{{Resource: syscall.RLIMIT_NOFILE, Cur: 512, Max: 1024}}
 	r := confined(t, c)
@@ -163,7 +157,7 @@ func TestApplyNonRootWithNoNewPrivs(t *testing.T) {
 // Without no_new_privs a non-root app's filter is installed thanks to
 // CAP_SYS_ADMIN kept across setuid; exec must still leave it nothing.
 func TestApplyNonRootFilterWithoutNoNewPrivs(t *testing.T) {
-	c := mustConfig(t, `[]`, Insecure{})
+	c := defaultConfig()
 	c.UID, c.GID = 1000, 1000
 	st := confined(t, c).State
 	if st.NoNewPrivs || st.Seccomp != SeccompFilter {
@@ -175,13 +169,15 @@ func TestApplyNonRootFilterWithoutNoNewPrivs(t *testing.T) {
 }
 
 func TestApplyCapabilityIsolators(t *testing.T) {
-	retain := mustConfig(t, `[{"name":"os/linux/capabilities-retain-set","value":{"set":["CAP_NET_ADMIN","CAP_SYS_ADMIN"]}}]`, Insecure{})
-	want := caps.Of(12, 21)
+	want := caps.Of(12, 21) // CAP_NET_ADMIN, CAP_SYS_ADMIN
+	retain := defaultConfig()
+	retain.Bounding = want
 	if st := confined(t, retain).State; st.Bounding != want || st.Effective != want {
 		t.Errorf("retain: bounding %v effective %v, want %v", st.Bounding, st.Effective, want)
 	}
-	remove := mustConfig(t, `[{"name":"os/linux/capabilities-remove-set","value":{"set":["CAP_NET_RAW","CAP_MKNOD"]}}]`, Insecure{})
-	want = caps.Default &^ caps.Of(13, 27)
+	want = caps.Default &^ caps.Of(13, 27) // CAP_NET_RAW, CAP_MKNOD
+	remove := defaultConfig()
+	remove.Bounding = want
 	if st := confined(t, remove).State; st.Bounding != want || st.Effective != want {
 		t.Errorf("remove: bounding %v effective %v, want %v", st.Bounding, st.Effective, want)
 	}
@@ -192,31 +188,11 @@ func TestApplyInsecureOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := confined(t, mustConfig(t, `[]`, Insecure{Capabilities: true, Seccomp: true})).State
+	st := confined(t, Config{Bounding: caps.All}).State // both insecure options
 	if st.Bounding != self.Bounding || st.Effective != self.Bounding {
 		t.Errorf("insecure caps: bounding %v effective %v, want %v", st.Bounding, st.Effective, self.Bounding)
 	}
 	if st.Seccomp != SeccompDisabled {
 		t.Errorf("insecure seccomp: mode %d", st.Seccomp)
-	}
-}
-
-func TestFromIsolatorsRejects(t *testing.T) {
-	for _, raw := range []string{
-		`[{"name":"os/linux/capabilities-retain-set","value":{"set":["CAP_NOPE"]}}]`,
-		`[{"name":"os/linux/seccomp-remove-set","value":{"set":["no_such_call"]}}]`,
-	} {
-		var is types.Isolators
-		if err := json.Unmarshal([]byte(raw), &is); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := FromIsolators(is, Insecure{}); err == nil {
-			t.Errorf("%s: accepted", raw)
-		}
-	}
-	// Insecure seccomp skips the filter, bad or not.
-	c, err := FromIsolators(nil, Insecure{Seccomp: true})
-	if err != nil || c.Seccomp != nil {
-		t.Errorf("insecure seccomp: %+v, %v", c, err)
 	}
 }

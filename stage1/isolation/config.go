@@ -1,11 +1,6 @@
 package isolation
 
 import (
-	"fmt"
-
-	"github.com/appc/spec/schema/types"
-
-	"github.com/saturnpod/saturn/internal/errdefs"
 	"github.com/saturnpod/saturn/stage1/isolation/caps"
 	"github.com/saturnpod/saturn/stage1/isolation/seccomp"
 )
@@ -44,45 +39,4 @@ type Config struct {
 	// OOMScoreAdj, when set, is written to /proc/self/oom_score_adj.
 	OOMScoreAdj *int     `json:"oomScoreAdj,omitempty"`
 	Rlimits     []Rlimit `json:"rlimits,omitempty"`
-}
-
-// FromIsolators builds an app's Config from its isolators (the app's image
-// manifest isolators as overridden in the pod manifest): capabilities,
-// os/linux/no-new-privileges, seccomp and os/linux/oom-score-adj. The caller
-// fills UID, GID and Groups, resolved in the app's image, and Rlimits.
-func FromIsolators(is types.Isolators, insecure Insecure) (Config, error) {
-	var c Config
-	var err error
-	c.Bounding = caps.All
-	if !insecure.Capabilities {
-		if c.Bounding, err = caps.FromIsolators(is); err != nil {
-			return Config{}, err
-		}
-	}
-	if !insecure.Seccomp {
-		s, err := seccomp.FromIsolators(is)
-		if err != nil {
-			return Config{}, err
-		}
-		c.Seccomp = &s
-	}
-	if iso := is.GetByName(types.LinuxNoNewPrivilegesName); iso != nil {
-		v, ok := iso.Value().(*types.LinuxNoNewPrivileges)
-		if !ok {
-			return Config{}, fmt.Errorf("isolator %s has no value: %w", iso.Name, errdefs.ErrInvalid)
-		}
-		c.NoNewPrivs = bool(*v)
-	}
-	if iso := is.GetByName(types.LinuxOOMScoreAdjName); iso != nil {
-		v, ok := iso.Value().(*types.LinuxOOMScoreAdj)
-		if !ok {
-			return Config{}, fmt.Errorf("isolator %s has no value: %w", iso.Name, errdefs.ErrInvalid)
-		}
-		adj := int(*v)
-		if adj < -1000 || adj > 1000 {
-			return Config{}, fmt.Errorf("oom-score-adj %d out of [-1000, 1000]: %w", adj, errdefs.ErrInvalid)
-		}
-		c.OOMScoreAdj = &adj
-	}
-	return c, nil
 }

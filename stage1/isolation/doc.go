@@ -4,11 +4,11 @@
 // before exec.
 //
 // The pieces live in subpackages: caps (capability sets) and seccomp
-// (filters). This package turns an app's appc isolators into a Config and
-// applies it.
+// (filters). This package applies a Config, which package appcspec builds
+// from the app's appc isolators.
 //
-// enter reproduces an app's confinement by building the Config the same way,
-// from the same pod manifest, and applying it: what it applies is then
+// enter reproduces an app's confinement by applying the Config that the pod
+// init recorded for the app (package appexec): what it applies is then
 // exactly what the app got, and never more. ReadState reads the same facts
 // back from /proc, for tests and for enter to check itself against the app.
 package isolation

@@ -12,6 +12,7 @@ import (
 
 	"github.com/saturnpod/saturn/internal/errdefs"
 	"github.com/saturnpod/saturn/networking"
+	"github.com/saturnpod/saturn/stage1/appcspec"
 	"github.com/saturnpod/saturn/stage1/network/inpod"
 	"github.com/saturnpod/saturn/stage1/podcfg"
 	"github.com/saturnpod/saturn/stage1/podstate"
@@ -115,7 +116,7 @@ func (c cni) options() (networking.Options, error) {
 	if err != nil {
 		return networking.Options{}, err
 	}
-	pm, err := podcfg.ReadManifest()
+	pm, err := appcspec.ReadManifest()
 	if err != nil {
 		return networking.Options{}, err
 	}

@@ -7,11 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-
-	"github.com/appc/spec/schema/types"
 )
 
-// Annotation marks an image whose app speaks sd_notify.
+// Annotation marks an image whose app speaks sd_notify; the pod
+// manifest's annotations of the app override the image's (package
+// appcspec reads them).
 const Annotation = "appc.io/executor/supports-systemd-notify"
 
 // AppDir is where an app's notify socket appears inside its root, and
@@ -22,17 +22,6 @@ const (
 )
 
 const sockName = "sock"
-
-// Supported tells whether an app gets a notify socket: its image says so
-// with Annotation=true; the pod manifest's annotations of the app override
-// the image's.
-func Supported(image, app types.Annotations) bool {
-	if v, ok := app.Get(Annotation); ok {
-		return v == "true"
-	}
-	v, ok := image.Get(Annotation)
-	return ok && v == "true"
-}
 
 // Listener is an app's notify socket.
 type Listener struct {

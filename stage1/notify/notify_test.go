@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/appc/spec/schema/types"
 )
 
 func TestManagerReady(t *testing.T) {
@@ -90,24 +88,5 @@ func TestListenerClosedBeforeReady(t *testing.T) {
 	case <-l.Ready():
 		t.Fatal("ready without READY=1")
 	case <-l.Done():
-	}
-}
-
-func TestSupported(t *testing.T) {
-	yes := types.Annotations{{Name: Annotation, Value: "true"}}
-	no := types.Annotations{{Name: Annotation, Value: "false"}}
-	for _, c := range []struct {
-		image, app types.Annotations
-		want       bool
-	}{
-		{nil, nil, false},
-		{yes, nil, true},
-		{no, nil, false},
-		{yes, no, false},
-		{nil, yes, true},
-	} {
-		if got := Supported(c.image, c.app); got != c.want {
-			t.Errorf("Supported(%v, %v) = %v", c.image, c.app, got)
-		}
 	}
 }

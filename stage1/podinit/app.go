@@ -11,15 +11,16 @@ import (
 	"sync"
 	"time"
 
-	"github.com/appc/spec/schema"
 	"golang.org/x/sys/unix"
 
+	"github.com/saturnpod/saturn/stage1/ahead"
 	"github.com/saturnpod/saturn/stage1/appexec"
 	"github.com/saturnpod/saturn/stage1/appproc"
 	"github.com/saturnpod/saturn/stage1/approot"
 	"github.com/saturnpod/saturn/stage1/cgroups"
 	"github.com/saturnpod/saturn/stage1/isolation"
 	"github.com/saturnpod/saturn/stage1/nsthread"
+	"github.com/saturnpod/saturn/stage1/podspec"
 	"github.com/saturnpod/saturn/stage1/podstate"
 	"github.com/saturnpod/saturn/stage1/reaper"
 )
@@ -27,11 +28,11 @@ import (
 // runApp runs one app from setup to its post-stop handlers, records its
 // exit code and returns it. started is called once the app runs (or failed
 // to start).
-func (p *pod) runApp(ra *schema.RuntimeApp, started func()) int {
-	name := ra.Name.String()
+func (p *pod) runApp(app *podspec.App, started func()) int {
+	name := app.Name
 	once := sync.OnceFunc(started)
 	defer once()
-	code, err := p.appLife(ra, name, once)
+	code, err := p.appLife(app, once)
 	p.mu.Lock()
 	p.left-- // see closeNS
 	p.mu.Unlock()
@@ -41,51 +42,46 @@ func (p *pod) runApp(ra *schema.RuntimeApp, started func()) int {
 	return code
 }
 
-func (p *pod) appLife(ra *schema.RuntimeApp, name string, started func()) (int, error) {
-	iso, err := isolation.FromIsolators(ra.App.Isolators, isolation.Insecure{
-		Capabilities: p.flags.DisableCaps, Seccomp: p.flags.DisableSeccomp,
-	})
+func (p *pod) appLife(app *podspec.App, started func()) (int, error) {
+	name := app.Name
+	// The root is built (on a thread of its own, while the cgroups are
+	// made) beside the making of the app's output copies, notify socket
+	// and starter; a helper's start-up overlaps the build too.
+	root := ahead.Run(func() (prepared, error) { return p.prepare(app, p.cgroupsOnStart(app)) })
+	io, err := p.newAppIO(app)
+	r, rootErr := root()
+	if rootErr == nil {
+		defer p.closeNS(r.mntns)
+	}
+	if io != nil {
+		defer io.close()
+	}
+	if err == nil {
+		err = rootErr
+	}
 	if err != nil {
+		if io != nil {
+			io.st.abort()
+		}
 		return p.record(name, 254), err
 	}
-	stdio, closeW, err := p.appOutput(name)
-	if err != nil {
-		return p.record(name, 254), err
-	}
-	// The pod init's copies of the output pipes' write ends go once the
-	// app (or its helper) has its own.
-	closeW = sync.OnceFunc(closeW)
-	defer closeW()
-	nl, err := p.notifyListen(ra, name)
-	if err != nil {
-		return p.record(name, 254), err
-	}
-	if nl != nil {
-		defer nl.Close()
-	}
-	// A helper's start-up overlaps the building of the root, which
-	// overlaps the making of the cgroups.
-	st, err := p.newStarter(name, stdio, iso)
-	if err != nil {
-		return p.record(name, 254), err
-	}
-	mntns, spec, err := p.prepare(ra, name, iso, p.cgroupsOnStart(ra, name))
-	if err != nil {
-		st.abort()
-		return p.record(name, 254), err
-	}
-	defer p.closeNS(mntns)
+	mntns, spec, st, nl := r.mntns, r.spec, io.st, io.nl
 	p.log.Debug("app root ready", "app", name, "elapsed", time.Since(p.began))
 	<-p.shielded // before any process of the app's runs
-	if err := p.hooks(ra, spec, mntns, "pre-start"); err != nil {
+	if err := p.hooks(app, spec, mntns, "pre-start"); err != nil {
 		st.abort()
 		return p.record(name, 254), err
 	}
 	spec.NewCgroupNS = true
 	h, err := st.start(notifySpec(spec, nl), mntns)
-	closeW()
+	io.closeW()
 	if err != nil {
 		return p.record(name, 254), err
+	}
+	// Written once the app runs, off its way to its exec: enter, which
+	// reads it, joins only a pod whose apps have all started.
+	if err := recordExec(spec); err != nil {
+		fmt.Fprintf(os.Stderr, "saturn: app %s: enter will not find it: %v\n", name, err)
 	}
 	if pid, err := hostPid(h.pidfd); err == nil {
 		// enter finds the app by this host PID.
@@ -105,7 +101,7 @@ func (p *pod) appLife(ra *schema.RuntimeApp, name string, started func()) (int, 
 	unix.Close(h.pidfd)
 	p.record(name, code)
 	if !noHooks {
-		if err := p.hooks(ra, spec, mntns, "post-stop"); err != nil {
+		if err := p.hooks(app, spec, mntns, "post-stop"); err != nil {
 			fmt.Fprintf(os.Stderr, "saturn: app %s: %v\n", name, err)
 		}
 	}
@@ -120,16 +116,24 @@ func (p *pod) record(name string, code int) int {
 	return code
 }
 
+// prepared is an app's root, built: its mount namespace, and how the app
+// (and its handlers, and enter) exec.
+type prepared struct {
+	mntns int
+	spec  *appexec.Spec
+}
+
 // prepare builds the app's root in a new mount namespace (on a thread of
-// its own) and computes how to exec the app. It returns the namespace.
-func (p *pod) prepare(ra *schema.RuntimeApp, name string, iso isolation.Config, podReady func() ([]approot.CgroupDir, error)) (int, *appexec.Spec, error) {
-	rs, err := p.rootSpec(ra, name)
+// its own) and computes how to exec the app.
+func (p *pod) prepare(app *podspec.App, podReady func() ([]approot.CgroupDir, error)) (prepared, error) {
+	name := app.Name
+	rs, err := p.rootSpec(app)
 	if err != nil {
-		return -1, nil, err
+		return prepared{}, err
 	}
 	rs.PodReady = podReady
 	if err := os.MkdirAll(podstate.AppDir(name), 0o700); err != nil {
-		return -1, nil, err
+		return prepared{}, err
 	}
 	mntns := -1
 	var proc *appproc.Proc
@@ -139,49 +143,40 @@ func (p *pod) prepare(ra *schema.RuntimeApp, name string, iso isolation.Config, 
 		}
 		// The thread's root is the app's now: users, groups and the
 		// working dir are looked up in the image.
-		proc, err = appproc.Resolve(ra.App, name)
+		proc, err = appproc.Resolve(&app.Proc, name)
 		return err
 	})
+	if err == nil {
+		// The root is ready, and so is the app's cgroup (the build
+		// waited for it), which the spec names.
+		_, err = podReady()
+	}
 	if err != nil {
 		if mntns >= 0 {
 			unix.Close(mntns)
 		}
-		return -1, nil, err
+		return prepared{}, err
 	}
-	// The root is ready, and so is the app's cgroup (the build waited for
-	// it), which the spec names.
-	if _, err := podReady(); err != nil {
-		unix.Close(mntns)
-		return -1, nil, err
-	}
-	spec, err := p.execSpec(name, iso, proc)
-	if err != nil {
-		unix.Close(mntns)
-		return -1, nil, err
-	}
-	return mntns, spec, nil
+	return prepared{mntns: mntns, spec: p.execSpec(name, app.Isolation, proc)}, nil
 }
 
 // cgroupsOnStart makes the app's cgroup, on a goroutine of its own, once
 // stage1 init has set the pod up (podctl.Start); the function returned
 // waits for it (approot.Spec.PodReady).
-func (p *pod) cgroupsOnStart(ra *schema.RuntimeApp, name string) func() ([]approot.CgroupDir, error) {
-	return ahead(func() ([]approot.CgroupDir, error) {
+func (p *pod) cgroupsOnStart(app *podspec.App) func() ([]approot.CgroupDir, error) {
+	return ahead.Run(func() ([]approot.CgroupDir, error) {
 		<-p.started
-		return p.appCgroup(ra, name)
+		return p.appCgroup(app)
 	})
 }
 
 // appCgroup makes the app's cgroup with its limits and lists its dirs.
-func (p *pod) appCgroup(ra *schema.RuntimeApp, name string) ([]approot.CgroupDir, error) {
+func (p *pod) appCgroup(app *podspec.App) ([]approot.CgroupDir, error) {
 	if p.cgroup == nil {
 		return nil, nil
 	}
-	limits, err := cgroups.LimitsFromIsolators(ra.App.Isolators)
-	if err != nil {
-		return nil, err
-	}
-	if err := p.cgroup.CreateApp(name, limits); err != nil {
+	name := app.Name
+	if err := p.cgroup.CreateApp(name, app.Limits); err != nil {
 		return nil, err
 	}
 	var dirs []approot.CgroupDir
@@ -191,12 +186,13 @@ func (p *pod) appCgroup(ra *schema.RuntimeApp, name string) ([]approot.CgroupDir
 	return dirs, nil
 }
 
-func (p *pod) rootSpec(ra *schema.RuntimeApp, name string) (*approot.Spec, error) {
+func (p *pod) rootSpec(app *podspec.App) (*approot.Spec, error) {
+	name := app.Name
 	lower, err := os.ReadFile(filepath.Join("appsinfo", name, "lowerdir"))
 	if err != nil {
 		return nil, fmt.Errorf("app tree: %w", err)
 	}
-	mounts, err := approot.Mounts(p.pm, ra, func(vol string) string { return filepath.Join(p.dir, podstate.VolumeDir(vol)) })
+	mounts, err := p.notifyMount(app, app.Mounts)
 	if err != nil {
 		return nil, err
 	}
@@ -213,29 +209,33 @@ func (p *pod) rootSpec(ra *schema.RuntimeApp, name string) (*approot.Spec, error
 		DNS:      p.flags.DNS,
 		DNSDir:   filepath.Join(p.dir, podstate.EtcDir),
 		Console:  p.flags.Interactive && isTerminal(0),
-		Mounts:   p.notifyMount(ra, name, mounts),
+		Mounts:   mounts,
 		// --readonly-rootfs and --insecure-options=paths.
-		ReadOnlyRoot:  ra.ReadOnlyRootFS,
+		ReadOnlyRoot:  app.ReadOnlyRoot,
 		UnmaskedPaths: p.flags.DisablePaths,
 	}, nil
 }
 
-// execSpec is how the app (and its handlers, and enter) exec, saved for enter.
-func (p *pod) execSpec(name string, iso isolation.Config, proc *appproc.Proc) (*appexec.Spec, error) {
+// execSpec is how the app (and its handlers, and enter) exec.
+func (p *pod) execSpec(name string, iso isolation.Config, proc *appproc.Proc) *appexec.Spec {
 	iso.UID, iso.GID, iso.Groups = proc.Cred.Uid, proc.Cred.Gid, proc.Cred.Groups
-	spec := &appexec.Spec{Argv: proc.Argv, Env: proc.Env, Dir: proc.Dir, Isolation: iso, App: name, Cgroup: p.cgroup}
+	return &appexec.Spec{Argv: proc.Argv, Env: proc.Env, Dir: proc.Dir, Isolation: iso, App: name, Cgroup: p.cgroup}
+}
+
+// recordExec saves spec for enter, which execs as the app does.
+func recordExec(spec *appexec.Spec) error {
 	b, err := json.Marshal(spec)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return spec, podstate.WriteAtomic(podstate.AppExecFile(name), b)
+	return podstate.WriteAtomic(podstate.AppExecFile(spec.App), b)
 }
 
 // hooks runs the app's event handlers of one kind, in order, in the app's
 // root and confinement; a failing pre-start handler fails the app.
-func (p *pod) hooks(ra *schema.RuntimeApp, spec *appexec.Spec, mntns int, kind string) error {
-	for _, h := range ra.App.EventHandlers {
-		if h.Name != kind || len(h.Exec) == 0 {
+func (p *pod) hooks(app *podspec.App, spec *appexec.Spec, mntns int, kind string) error {
+	for _, h := range app.Handlers {
+		if h.Event != kind {
 			continue
 		}
 		hs := *spec

@@ -20,7 +20,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/appc/spec/schema"
 	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
@@ -31,6 +30,7 @@ import (
 	"github.com/saturnpod/saturn/stage1/network/inpod"
 	"github.com/saturnpod/saturn/stage1/podcfg"
 	"github.com/saturnpod/saturn/stage1/podctl"
+	"github.com/saturnpod/saturn/stage1/podspec"
 	"github.com/saturnpod/saturn/stage1/podstate"
 	"github.com/saturnpod/saturn/stage1/reaper"
 	"github.com/saturnpod/saturn/stage1/sdactivation"
@@ -71,7 +71,7 @@ type pod struct {
 	flags  *podcfg.RunFlags
 	log    *slog.Logger
 	began  time.Time
-	pm     *schema.PodManifest
+	spec   *podspec.Pod
 	dir    string // absolute pod dir
 	reaper *reaper.Reaper
 	// started is closed once stage1 init said podctl.Start: the pod
@@ -105,9 +105,12 @@ func Main(args []string) int {
 }
 
 func run(args []string) (int, error) {
-	// The pod manifest's first decoding costs about 0.3 ms (encoding/json
-	// learns appc's types): it runs beside the rest of the setup.
-	manifest := ahead(podcfg.ReadManifest)
+	// The pod's apps come from stage1 init, which reads them out of the
+	// pod manifest while this process starts (package appcspec).
+	spec, err := podspec.Receive()
+	if err != nil {
+		return 0, err
+	}
 	// The apps share this PID namespace: keep them out of /proc/1's
 	// memory, fds and exe.
 	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
@@ -123,15 +126,15 @@ func run(args []string) (int, error) {
 		return 0, err
 	}
 	ctl := podctl.Commands(ctlFile)
-	if err := p.setup(args, manifest); err != nil {
+	if err := p.setup(args, spec); err != nil {
 		return 0, err
 	}
 	results := make(chan int)
-	p.left = len(p.pm.Apps)
+	p.left = len(p.spec.Apps)
 	var started sync.WaitGroup
-	for i := range p.pm.Apps {
+	for i := range p.spec.Apps {
 		started.Add(1)
-		go func() { results <- p.runApp(&p.pm.Apps[i], started.Done) }()
+		go func() { results <- p.runApp(&p.spec.Apps[i], started.Done) }()
 	}
 	// An app (root, with CAP_KILL) can signal PID 1: no signal stops the
 	// pod; stop commands come from stage1 init (package podctl). Shield
@@ -161,7 +164,7 @@ func run(args []string) (int, error) {
 		memtrim.TrimLater() // the code only setup ran: the pod init now waits
 	}()
 	code := 0
-	for left := len(p.pm.Apps); left > 0; {
+	for left := len(p.spec.Apps); left > 0; {
 		select {
 		case c := <-results:
 			left--
@@ -195,8 +198,9 @@ func run(args []string) (int, error) {
 
 // setup prepares what every app shares: mount propagation, hostname,
 // network, status dir, empty volumes, the pod cgroup.
-func (p *pod) setup(args []string, manifest func() (*schema.PodManifest, error)) error {
+func (p *pod) setup(args []string, spec *podspec.Pod) error {
 	var err error
+	p.spec = spec
 	if p.flags, err = podcfg.ParseRun(args); err != nil {
 		return err
 	}
@@ -211,11 +215,8 @@ func (p *pod) setup(args []string, manifest func() (*schema.PodManifest, error))
 	if p.dir, err = os.Getwd(); err != nil {
 		return err
 	}
-	if p.pm, err = manifest(); err != nil {
-		return err
-	}
-	if p.flags.Interactive && len(p.pm.Apps) != 1 {
-		return fmt.Errorf("--interactive needs a pod of exactly one app, not %d", len(p.pm.Apps))
+	if p.flags.Interactive && len(p.spec.Apps) != 1 {
+		return fmt.Errorf("--interactive needs a pod of exactly one app, not %d", len(p.spec.Apps))
 	}
 	if p.devNull, err = os.Open(os.DevNull); err != nil {
 		return err
@@ -229,7 +230,7 @@ func (p *pod) setup(args []string, manifest func() (*schema.PodManifest, error))
 	if err := p.takeSockets(); err != nil {
 		return err
 	}
-	return approot.MakeEmptyVolumes(p.pm)
+	return approot.MakeEmptyVolumes(p.spec.EmptyVolumes)
 }
 
 // readCgroup takes the pod cgroup from stage1 init (EnvCgroup).

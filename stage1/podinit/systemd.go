@@ -1,17 +1,15 @@
 package podinit
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/appc/spec/schema"
-	"github.com/appc/spec/schema/types"
+	"slices"
 
 	"github.com/saturnpod/saturn/stage1/appexec"
 	"github.com/saturnpod/saturn/stage1/approot"
 	"github.com/saturnpod/saturn/stage1/notify"
+	"github.com/saturnpod/saturn/stage1/podspec"
 	"github.com/saturnpod/saturn/stage1/podstate"
 	"github.com/saturnpod/saturn/stage1/sdactivation"
 )
@@ -38,9 +36,9 @@ func (p *pod) appSockets(name string, main bool) []sdactivation.Socket {
 	if !main || len(p.sockets) == 0 {
 		return nil
 	}
-	for _, ra := range p.pm.Apps {
-		if ra.Name.String() == name {
-			return sdactivation.ForApp(p.sockets, ra.App.Ports)
+	for _, app := range p.spec.Apps {
+		if app.Name == name {
+			return sdactivation.ForApp(p.sockets, app.SocketPorts)
 		}
 	}
 	return nil
@@ -54,9 +52,9 @@ func (p *pod) takeSockets() error {
 		return err
 	}
 	p.sockets = socks
-	var ports [][]types.Port
-	for _, ra := range p.pm.Apps {
-		ports = append(ports, ra.App.Ports)
+	var ports [][]string
+	for _, app := range p.spec.Apps {
+		ports = append(ports, app.SocketPorts)
 	}
 	for _, name := range sdactivation.Unclaimed(socks, ports) {
 		fmt.Fprintf(os.Stderr, "saturn: no app declares a socket-activated port for socket %q\n", name)
@@ -67,30 +65,25 @@ func (p *pod) takeSockets() error {
 // notifyDir is the host side of an app's notify socket dir.
 func notifyDir(name string) string { return filepath.Join(podstate.AppDir(name), "notify") }
 
-// wantsNotify tells whether the app gets a notify socket.
-func wantsNotify(ra *schema.RuntimeApp, name string) bool {
-	b, err := os.ReadFile(filepath.Join("appsinfo", name, "manifest"))
-	var im schema.ImageManifest
-	if err != nil || json.Unmarshal(b, &im) != nil {
-		return notify.Supported(nil, ra.Annotations)
-	}
-	return notify.Supported(im.Annotations, ra.Annotations)
-}
-
 // notifyListen binds the app's notify socket, if it gets one (nil if not).
-func (p *pod) notifyListen(ra *schema.RuntimeApp, name string) (*notify.Listener, error) {
-	if !wantsNotify(ra, name) {
+func (p *pod) notifyListen(app *podspec.App) (*notify.Listener, error) {
+	if !app.Notify {
 		return nil, nil
 	}
-	return notify.Listen(notifyDir(name))
+	return notify.Listen(notifyDir(app.Name))
 }
 
-// notifyMount adds the app's notify socket dir to its mounts.
-func (p *pod) notifyMount(ra *schema.RuntimeApp, name string, mounts []approot.Mount) []approot.Mount {
-	if !wantsNotify(ra, name) {
-		return mounts
+// notifyMount adds the app's notify socket dir to its mounts. It makes the
+// dir, which the root's build binds, maybe before notifyListen binds the
+// socket in it.
+func (p *pod) notifyMount(app *podspec.App, mounts []approot.Mount) ([]approot.Mount, error) {
+	if !app.Notify {
+		return mounts, nil
 	}
-	return append(mounts, approot.Mount{Source: filepath.Join(p.dir, notifyDir(name)), Target: notify.AppDir})
+	if err := os.MkdirAll(notifyDir(app.Name), 0o755); err != nil {
+		return nil, err
+	}
+	return append(slices.Clip(mounts), approot.Mount{Source: filepath.Join(p.dir, notifyDir(app.Name)), Target: notify.AppDir}), nil
 }
 
 // notifySpec is spec with NOTIFY_SOCKET for an app that has a socket.

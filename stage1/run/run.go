@@ -29,6 +29,7 @@ import (
 	"github.com/saturnpod/saturn/stage1/podcfg"
 	"github.com/saturnpod/saturn/stage1/podctl"
 	"github.com/saturnpod/saturn/stage1/podinit"
+	"github.com/saturnpod/saturn/stage1/podspec"
 	"github.com/saturnpod/saturn/stage1/podstate"
 )
 
@@ -86,7 +87,7 @@ func run(args []string) (int, error) {
 	// createCgroup).
 	var pi *podInit
 	if !cg.Unified {
-		if pi, err = startPodInit(args, nw, sd, cg, stops); err != nil {
+		if pi, err = startPodInit(args, flags, nw, sd, cg, stops); err != nil {
 			return 0, err
 		}
 		defer pi.close()
@@ -97,9 +98,14 @@ func run(args []string) (int, error) {
 	sd.noteStops()
 	err = setupPod(cg)
 	if err == nil && pi == nil {
-		if pi, err = startPodInit(args, nw, sd, cg, stops); err == nil {
+		if pi, err = startPodInit(args, flags, nw, sd, cg, stops); err == nil {
 			defer pi.close()
 		}
+	}
+	if err == nil {
+		// A pod manifest that stage1 init cannot read fails the pod
+		// before any app starts.
+		_, err = pi.spec()
 	}
 	if err == nil {
 		err = podctl.Send(pi.ctl, podctl.Start)
@@ -213,11 +219,13 @@ type podInit struct {
 	ctl   *os.File // stage1 init's end of the control channel (package podctl)
 	ready *os.File // one byte once the apps have started
 	sigc  chan os.Signal
+	// spec is the pod spec the pod init gets (resolveSpec, sendSpec).
+	spec func() (*podspec.Pod, error)
 }
 
 // startPodInit starts the pod init in the pod's new namespaces. It waits
 // for podctl.Start before it starts any app.
-func startPodInit(args []string, nw network.Network, sd *systemd, cg *cgroups.Pod, stops chan os.Signal) (*podInit, error) {
+func startPodInit(args []string, flags *podcfg.RunFlags, nw network.Network, sd *systemd, cg *cgroups.Pod, stops chan os.Signal) (*podInit, error) {
 	cgJSON, err := json.Marshal(cg)
 	if err != nil {
 		return nil, err
@@ -246,9 +254,17 @@ func startPodInit(args []string, nw network.Network, sd *systemd, cg *cgroups.Po
 			Pdeathsig:  unix.SIGKILL,
 		},
 	}
+	specR, specW, err := os.Pipe()
+	if err != nil {
+		ready.Close()
+		return nil, err
+	}
+	defer specR.Close()
+	podspec.Attach(pi.cmd, specR)
 	var ctlChild *os.File
 	if pi.ctl, ctlChild, err = podctl.Pair(); err != nil {
 		ready.Close()
+		specW.Close()
 		return nil, err
 	}
 	defer ctlChild.Close()
@@ -256,8 +272,11 @@ func startPodInit(args []string, nw network.Network, sd *systemd, cg *cgroups.Po
 	sd.pass(pi.cmd)
 	if err := nw.Start(pi.cmd); err != nil {
 		pi.close()
+		specW.Close()
 		return nil, fmt.Errorf("start pod init: %w", err)
 	}
+	pi.spec = resolveSpec(flags)
+	go sendSpec(specW, pi.spec)
 	return pi, nil
 }
 

@@ -21,7 +21,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/appc/spec/schema/types"
 	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
@@ -101,12 +100,13 @@ func Inherited() ([]Socket, error) {
 }
 
 // ForApp picks the sockets for an app: those named like one of its ports
-// with socketActivated: true, either exactly or as "<port>.socket".
-func ForApp(socks []Socket, ports []types.Port) []Socket {
+// with socketActivated: true (ports names those), either exactly or as
+// "<port>.socket".
+func ForApp(socks []Socket, ports []string) []Socket {
 	var out []Socket
 	for _, s := range socks {
 		for _, p := range ports {
-			if p.SocketActivated && (s.Name == p.Name.String() || s.Name == p.Name.String()+".socket") {
+			if s.Name == p || s.Name == p+".socket" {
 				out = append(out, s)
 				break
 			}
@@ -116,7 +116,7 @@ func ForApp(socks []Socket, ports []types.Port) []Socket {
 }
 
 // Unclaimed lists the names of the sockets no app takes.
-func Unclaimed(socks []Socket, apps [][]types.Port) []string {
+func Unclaimed(socks []Socket, apps [][]string) []string {
 	var out []string
 	for _, s := range socks {
 		taken := false

@@ -6,14 +6,16 @@ import (
 	"slices"
 	"strconv"
 	"testing"
-
-	"github.com/appc/spec/schema/types"
 )
 
-func ports(specs ...string) []types.Port {
-	var out []types.Port
+// ports lists the names of the socket-activated ports among name,
+// activated pairs.
+func ports(specs ...string) []string {
+	var out []string
 	for i := 0; i < len(specs); i += 2 {
-		out = append(out, types.Port{Name: types.ACName(specs[i]), SocketActivated: specs[i+1] == "true"})
+		if specs[i+1] == "true" {
+			out = append(out, specs[i])
+		}
 	}
 	return out
 }
@@ -28,7 +30,7 @@ func TestForApp(t *testing.T) {
 	if !slices.Equal(names, []string{"web", "dns.socket"}) {
 		t.Errorf("ForApp = %v", names)
 	}
-	un := Unclaimed(socks, [][]types.Port{ports("web", "true"), ports("dns", "true")})
+	un := Unclaimed(socks, [][]string{ports("web", "true"), ports("dns", "true")})
 	if !slices.Equal(un, []string{"other", "admin"}) {
 		t.Errorf("Unclaimed = %v", un)
 	}

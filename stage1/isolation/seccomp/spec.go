@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/appc/spec/schema/types"
 	"golang.org/x/sys/unix"
 
 	"github.com/saturnpod/saturn/internal/errdefs"
@@ -21,8 +20,8 @@ const (
 )
 
 // Spec describes an app's filter. It is plain data (JSON-friendly) so the
-// stage1 can pass it to the helper that execs the app, and enter can rebuild
-// the same filter from the same pod manifest.
+// stage1 can pass it to the helper that execs the app, and enter can build
+// the same filter from the app's exec record.
 type Spec struct {
 	Mode Mode `json:"mode"`
 	// Syscalls holds syscall names and @group names. A name unknown to the
@@ -37,35 +36,6 @@ type Spec struct {
 // Default is the filter of an app that names no seccomp isolator.
 func Default() Spec {
 	return Spec{Mode: ModeRemove, Syscalls: []string{GroupDefaultBlocklist}, Errno: "EPERM"}
-}
-
-// FromIsolators returns the Spec from os/linux/seccomp-retain-set or
-// os/linux/seccomp-remove-set, or Default when the app has neither.
-func FromIsolators(is types.Isolators) (Spec, error) {
-	retain := is.GetByName(types.LinuxSeccompRetainSetName)
-	remove := is.GetByName(types.LinuxSeccompRemoveSetName)
-	var iso *types.Isolator
-	mode := ModeRemove
-	switch {
-	case retain != nil && remove != nil:
-		return Spec{}, fmt.Errorf("both %s and %s: %w", types.LinuxSeccompRetainSetName,
-			types.LinuxSeccompRemoveSetName, errdefs.ErrInvalid)
-	case retain != nil:
-		iso, mode = retain, ModeRetain
-	case remove != nil:
-		iso = remove
-	default:
-		return Default(), nil
-	}
-	v, ok := iso.Value().(types.LinuxSeccompSet)
-	if !ok {
-		return Spec{}, fmt.Errorf("isolator %s has no syscall set: %w", iso.Name, errdefs.ErrInvalid)
-	}
-	s := Spec{Mode: mode, Errno: string(v.Errno())}
-	for _, e := range v.Set() {
-		s.Syscalls = append(s.Syscalls, string(e))
-	}
-	return s, s.Validate()
 }
 
 // ParseFlag reads rkt's --seccomp syntax: "mode=retain|remove" first, then
@@ -89,26 +59,6 @@ func ParseFlag(flag string) (Spec, error) {
 		}
 	}
 	return s, s.Validate()
-}
-
-// Isolator returns the appc isolator carrying s, for stage0 to write a
-// --seccomp override into the pod manifest in place of the image's.
-func (s Spec) Isolator() (*types.Isolator, error) {
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	if s.Mode == ModeRetain {
-		v, err := types.NewLinuxSeccompRetainSet(s.Errno, s.Syscalls...)
-		if err != nil {
-			return nil, fmt.Errorf("seccomp retain set: %v: %w", err, errdefs.ErrInvalid)
-		}
-		return v.AsIsolator()
-	}
-	v, err := types.NewLinuxSeccompRemoveSet(s.Errno, s.Syscalls...)
-	if err != nil {
-		return nil, fmt.Errorf("seccomp remove set: %v: %w", err, errdefs.ErrInvalid)
-	}
-	return v.AsIsolator()
 }
 
 // Validate checks the mode, the errno name and that every entry is known.
