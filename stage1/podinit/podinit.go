@@ -13,7 +13,6 @@
 package podinit
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -48,11 +47,6 @@ const ForceSignal = podctl.ForceSignal
 
 // Grace is how long apps get between SIGTERM and SIGKILL.
 const Grace = 10 * time.Second
-
-// EnvCgroup names the environment variable in which stage1 init gives the
-// pod init the pod cgroup (cgroups.Pod as JSON): it exists once stage1
-// init says podctl.Start.
-const EnvCgroup = "SATURN_POD_CGROUP"
 
 // readyFd is the pipe on which the pod init tells stage1 init how far
 // the pod is, one byte each: Started, then Ended.
@@ -221,9 +215,7 @@ func (p *pod) setup(args []string, spec *podspec.Pod) error {
 	if p.devNull, err = os.Open(os.DevNull); err != nil {
 		return err
 	}
-	if err := p.readCgroup(); err != nil {
-		return err
-	}
+	p.cgroup = spec.Cgroup
 	if err := os.MkdirAll(podstate.StatusDir, 0o755); err != nil {
 		return err
 	}
@@ -231,20 +223,6 @@ func (p *pod) setup(args []string, spec *podspec.Pod) error {
 		return err
 	}
 	return approot.MakeEmptyVolumes(p.spec.EmptyVolumes)
-}
-
-// readCgroup takes the pod cgroup from stage1 init (EnvCgroup).
-func (p *pod) readCgroup() error {
-	v, ok := os.LookupEnv(EnvCgroup)
-	if !ok {
-		return fmt.Errorf("%s not set by stage1 init: %w", EnvCgroup, errdefs.ErrInvalid)
-	}
-	os.Unsetenv(EnvCgroup)
-	p.cgroup = &cgroups.Pod{}
-	if err := json.Unmarshal([]byte(v), p.cgroup); err != nil {
-		return fmt.Errorf("%s: %w: %w", EnvCgroup, err, errdefs.ErrInvalid)
-	}
-	return nil
 }
 
 // stop signals every running app; a graceful stop turns into SIGKILL after

@@ -1,7 +1,9 @@
 package podspec
 
 import (
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/saturnpod/saturn/stage1/appproc"
 	"github.com/saturnpod/saturn/stage1/approot"
@@ -32,6 +34,7 @@ func (p *Pod) encode() []byte {
 		w.int(int64(v.UID))
 		w.int(int64(v.GID))
 	}
+	putCgroup(w, p.Cgroup)
 	return w.buf
 }
 
@@ -57,6 +60,7 @@ func decode(b []byte) (*Pod, error) {
 			v.UID, v.GID = int(r.int()), int(r.int())
 		}
 	}
+	p.Cgroup = getCgroup(r)
 	if r.err == nil && len(r.buf) > 0 {
 		r.fail("trailing data")
 	}
@@ -184,6 +188,31 @@ func getIsolation(r *reader, c *isolation.Config) {
 			c.Rlimits[i] = isolation.Rlimit{Resource: int(r.int()), Cur: r.uint(), Max: r.uint()}
 		}
 	}
+}
+
+func putCgroup(w *writer, cg *cgroups.Pod) {
+	w.bool(cg != nil)
+	if cg == nil {
+		return
+	}
+	w.bool(cg.Unified)
+	w.uint(uint64(len(cg.Dirs)))
+	for _, ctrls := range slices.Sorted(maps.Keys(cg.Dirs)) {
+		w.string(ctrls)
+		w.string(cg.Dirs[ctrls])
+	}
+}
+
+func getCgroup(r *reader) *cgroups.Pod {
+	if !r.bool() {
+		return nil
+	}
+	cg := &cgroups.Pod{Unified: r.bool(), Dirs: map[string]string{}}
+	for n := r.count(); n > 0 && r.err == nil; n-- {
+		ctrls := r.string()
+		cg.Dirs[ctrls] = r.string()
+	}
+	return cg
 }
 
 func (r *reader) uint32() uint32 {

@@ -23,6 +23,9 @@ import (
 type Pod struct {
 	Apps         []App
 	EmptyVolumes []approot.EmptyVolume
+	// Cgroup is the pod's cgroup, which stage1 init makes: it exists once
+	// stage1 init says podctl.Start.
+	Cgroup *cgroups.Pod
 }
 
 // App is one app of the pod.

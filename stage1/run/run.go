@@ -226,10 +226,6 @@ type podInit struct {
 // startPodInit starts the pod init in the pod's new namespaces. It waits
 // for podctl.Start before it starts any app.
 func startPodInit(args []string, flags *podcfg.RunFlags, nw network.Network, sd *systemd, cg *cgroups.Pod, stops chan os.Signal) (*podInit, error) {
-	cgJSON, err := json.Marshal(cg)
-	if err != nil {
-		return nil, err
-	}
 	path, err := podInitPath()
 	if err != nil {
 		return nil, err
@@ -248,7 +244,6 @@ func startPodInit(args []string, flags *podcfg.RunFlags, nw network.Network, sd 
 		Stderr:     os.Stderr,
 		ExtraFiles: []*os.File{readyW},
 		// The pod cgroup, which exists once the pod init gets podctl.Start.
-		Env: append(os.Environ(), podinit.EnvCgroup+"="+string(cgJSON)),
 		SysProcAttr: &syscall.SysProcAttr{
 			Cloneflags: unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC,
 			Pdeathsig:  unix.SIGKILL,
@@ -276,7 +271,7 @@ func startPodInit(args []string, flags *podcfg.RunFlags, nw network.Network, sd 
 		return nil, fmt.Errorf("start pod init: %w", err)
 	}
 	pi.spec = resolveSpec(flags)
-	go sendSpec(specW, pi.spec)
+	go sendSpec(specW, pi.spec, cg)
 	return pi, nil
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/saturnpod/saturn/stage1/ahead"
 	"github.com/saturnpod/saturn/stage1/appcspec"
+	"github.com/saturnpod/saturn/stage1/cgroups"
 	"github.com/saturnpod/saturn/stage1/isolation"
 	"github.com/saturnpod/saturn/stage1/podcfg"
 	"github.com/saturnpod/saturn/stage1/podspec"
@@ -21,14 +22,17 @@ func resolveSpec(flags *podcfg.RunFlags) func() (*podspec.Pod, error) {
 	return ahead.Run(func() (*podspec.Pod, error) { return appcspec.Pod(insecure) })
 }
 
-// sendSpec sends the pod spec to the pod init on w once it is resolved.
-// When it cannot be, w stays open and the pod init waits on it: run
-// reports the error and kills the pod init, which so says nothing more.
-func sendSpec(w *os.File, spec func() (*podspec.Pod, error)) {
+// sendSpec sends the pod spec, with the pod cgroup cg, to the pod init
+// on w once it is resolved. When it cannot be, w stays open and the pod
+// init waits on it: run reports the error and kills the pod init, which so
+// says nothing more.
+func sendSpec(w *os.File, spec func() (*podspec.Pod, error), cg *cgroups.Pod) {
 	p, err := spec()
 	if err != nil {
 		return
 	}
+	withCgroup := *p
+	withCgroup.Cgroup = cg
 	// A pod init that died cannot read it: its exit says why.
-	podspec.Send(w, p)
+	podspec.Send(w, &withCgroup)
 }
