@@ -47,12 +47,19 @@ func run(args []string) (int, error) {
 	// The pod init dies with the thread that started it (Pdeathsig): keep
 	// that thread, the main one, for the whole run.
 	runtime.LockOSThread()
-	go warmPidfdCheck()
-	stops, stopsCaught := catchStops()
 	flags, err := podcfg.ParseRun(args)
 	if err != nil {
 		return 0, err
 	}
+	// A pod network namespace of its own (--net=none) takes 0.7 ms of
+	// kernel work on a thread of its own, which the pod init's start
+	// waits for: it goes first, as the first goroutine runs soonest.
+	nw, err := network.ForRun(flags)
+	if err != nil {
+		return 0, err
+	}
+	go warmPidfdCheck()
+	stops, stopsCaught := catchStops()
 	log := flags.Logger("init")
 	start := time.Now()
 	// Before anything copies the environment: NOTIFY_SOCKET, LISTEN_FDS.
@@ -64,10 +71,6 @@ func run(args []string) (int, error) {
 	// may inherit it, nor anything else stage0 left open.
 	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return 0, fmt.Errorf("close_range: %w", err)
-	}
-	nw, err := network.ForRun(flags)
-	if err != nil {
-		return 0, err
 	}
 	if err := os.MkdirAll(podstate.StateDir, 0o700); err != nil {
 		return 0, err
