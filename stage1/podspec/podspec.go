@@ -1,11 +1,11 @@
 // Package podspec is the pod as the pod init runs it: for each app, its
 // process, isolation, resource limits, volume mounts, event handlers,
-// socket-activated ports and notify socket; and the pod's empty volumes.
+// socket-activated ports and notify socket; the pod's empty volumes; and
+// its cgroup.
 //
-// Stage1 init resolves it from the appc pod manifest (package appcspec)
-// and sends it to the pod init on a pipe. The pod init so links no appc
-// code, which would cost it about 0.7 ms of every pod's start (package
-// inits and the first decoding of appc's types).
+// Stage1 init resolves it from the appc pod manifest (package appcspec,
+// which says what this saves) and sends it to the pod init on a pipe, so
+// the pod init links no appc code.
 package podspec
 
 import (
