@@ -48,24 +48,24 @@ func (p *pod) appLife(app *podspec.App, started func()) (int, error) {
 	// made) beside the making of the app's output copies, notify socket
 	// and starter; a helper's start-up overlaps the build too.
 	root := ahead.Run(func() (prepared, error) { return p.prepare(app, p.cgroupsOnStart(app)) })
-	io, err := p.newAppIO(app)
+	aio, err := p.newAppIO(app)
 	r, rootErr := root()
 	if rootErr == nil {
 		defer p.closeNS(r.mntns)
 	}
-	if io != nil {
-		defer io.close()
+	if aio != nil {
+		defer aio.close()
 	}
 	if err == nil {
 		err = rootErr
 	}
 	if err != nil {
-		if io != nil {
-			io.st.abort()
+		if aio != nil {
+			aio.st.abort()
 		}
 		return p.record(name, 254), err
 	}
-	mntns, spec, st, nl := r.mntns, r.spec, io.st, io.nl
+	mntns, spec, st, nl := r.mntns, r.spec, aio.st, aio.nl
 	p.log.Debug("app root ready", "app", name, "elapsed", time.Since(p.began))
 	<-p.shielded // before any process of the app's runs
 	if err := p.hooks(app, spec, mntns, "pre-start"); err != nil {
@@ -74,7 +74,7 @@ func (p *pod) appLife(app *podspec.App, started func()) (int, error) {
 	}
 	spec.NewCgroupNS = true
 	h, err := st.start(notifySpec(spec, nl), mntns)
-	io.closeW()
+	aio.closeW()
 	if err != nil {
 		return p.record(name, 254), err
 	}

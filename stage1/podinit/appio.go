@@ -22,21 +22,21 @@ func (p *pod) newAppIO(app *podspec.App) (*appIO, error) {
 	if err != nil {
 		return nil, err
 	}
-	io := &appIO{closeW: sync.OnceFunc(closeW)}
-	if io.nl, err = p.notifyListen(app); err == nil {
-		io.st, err = p.newStarter(app.Name, stdio, app.Isolation)
+	aio := &appIO{closeW: sync.OnceFunc(closeW)}
+	if aio.nl, err = p.notifyListen(app); err == nil {
+		aio.st, err = p.newStarter(app.Name, stdio, app.Isolation)
 	}
 	if err != nil {
-		io.close()
+		aio.close()
 		return nil, err
 	}
-	return io, nil
+	return aio, nil
 }
 
 // close closes the write ends and the notify socket.
-func (io *appIO) close() {
-	io.closeW()
-	if io.nl != nil {
-		io.nl.Close()
+func (a *appIO) close() {
+	a.closeW()
+	if a.nl != nil {
+		a.nl.Close()
 	}
 }
